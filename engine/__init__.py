@@ -1,0 +1,1 @@
+"""SpiffWorkflow behind a narrow API: definitions, instances, inbox, timers, history."""

@@ -1,0 +1,106 @@
+"""Tables the engine owns: definitions, instances, inbox, timers, history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a BPMN diagram (the XML is kept verbatim)."""
+
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    xml: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deployed_by: Mapped[str | None] = mapped_column(String(100))
+    is_current: Mapped[bool] = mapped_column(default=True)
+
+
+class ProcessInstance(Base):
+    """A running or finished process; `state` is the task tree without the spec."""
+
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str | None] = mapped_column(String(40), index=True)
+    completed: Mapped[bool] = mapped_column(default=False, index=True)
+    state: Mapped[str] = mapped_column(Text)
+    steps: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_instance_subject", "subject_type", "subject_id"),)
+
+
+class InboxTask(Base):
+    """A ready human task, synced after every engine run; inbox queries read only this."""
+
+    __tablename__ = "inbox_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(40), index=True)
+    org_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(100), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    closed_action: Mapped[str | None] = mapped_column(String(40))
+
+
+class Timer(Base):
+    """A BPMN timer the engine waits on; sweeps read due rows by `due_at`."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timer_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16), default="waiting")
+    fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HistoryEvent(Base):
+    """Append-only log: who did what, when, in which role, what changed."""
+
+    __tablename__ = "history_events"
+    __table_args__ = (Index("ix_history_subject", "subject_type", "subject_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    task: Mapped[str | None] = mapped_column(String(100))
+    status_from: Mapped[str | None] = mapped_column(String(40))
+    status_to: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)

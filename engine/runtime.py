@@ -1,0 +1,280 @@
+"""The engine's narrow API: deploy, start, complete, fire timers.
+
+Callers pass a SQLAlchemy session (their unit of work) and `now`; nothing
+here commits. SpiffWorkflow objects never leave this module: callers get
+`RunResult` / `ReadyTask` dataclasses.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import state as state_io
+from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
+from .expressions import Effect, SafeScriptEngine
+from .history import append_event
+from .inbox import sync_inbox, sync_timers
+from .models import ProcessDefinition, ProcessInstance, Timer
+from .specs import ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    uuid: str
+    bpmn_id: str
+    title: str
+    role: str
+    org: str | None
+    assignee: str | None
+    due_at: datetime | None
+    actions: dict[str, ActionSpec]
+
+
+@dataclass
+class RunResult:
+    instance_id: int
+    subject_type: str
+    subject_id: int | None
+    status_from: str | None
+    status_to: str | None
+    completed: bool
+    effects: list[Effect] = field(default_factory=list)
+    ready: list[ReadyTask] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Run:
+    """An instance loaded for change: row, spec and workflow."""
+
+    row: ProcessInstance
+    loaded: LoadedSpec
+    workflow: BpmnWorkflow
+    engine: SafeScriptEngine
+    status_changes: list[tuple[str, str | None, str]] = field(default_factory=list)
+
+
+class ProcessEngine:
+    """Runs BPMN processes for Koridor; one instance per subject (appeal, project)."""
+
+    def __init__(self, operations: frozenset[str] = frozenset({"escalate_overdue", "auto_close"}),
+                 cache: SpecCache | None = None):
+        self.operations = operations
+        self.cache = cache or SpecCache()
+
+    # -- definitions -------------------------------------------------------
+    def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime) -> ProcessDefinition:
+        """Validate and store a new version of a diagram (same content = same version)."""
+        loaded = parse_diagram(xml, filename)
+        current = self.current_definition(session, loaded.process_id, required=False)
+        if current is not None and current.content_hash == loaded.content_hash:
+            return current
+        version = (current.version + 1) if current else 1
+        if current is not None:
+            current.is_current = False
+        definition = ProcessDefinition(
+            process_id=loaded.process_id, version=version, content_hash=loaded.content_hash,
+            filename=filename, xml=xml.decode("utf-8"), deployed_at=now, deployed_by=actor, is_current=True,
+        )
+        session.add(definition)
+        session.flush()
+        self.cache.put(loaded)
+        return definition
+
+    def current_definition(self, session: Session, process_id: str, required: bool = True) -> ProcessDefinition | None:
+        definition = session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.process_id == process_id,
+                                            ProcessDefinition.is_current.is_(True))
+        ).first()
+        if definition is None and required:
+            raise NotFound(f"Процесс '{process_id}' не развёрнут")
+        return definition
+
+    def _spec(self, session: Session, definition_id: int, content_hash: str | None = None) -> LoadedSpec:
+        if content_hash is None:
+            content_hash = session.scalar(select(ProcessDefinition.content_hash)
+                                          .where(ProcessDefinition.id == definition_id))
+        return self.cache.get(content_hash, lambda: session.scalar(
+            select(ProcessDefinition.xml).where(ProcessDefinition.id == definition_id)))
+
+    # -- instances ----------------------------------------------------------
+    def start(self, session: Session, process_id: str, subject_type: str, subject_id: int | None,
+              data: dict[str, Any], actor: str, role: str | None, now: datetime) -> RunResult:
+        """Start a process with initial data and run it to the first human task."""
+        definition = self.current_definition(session, process_id)
+        loaded = self._spec(session, definition.id, definition.content_hash)
+        engine = SafeScriptEngine(operations=self.operations)
+        engine.now = now
+        workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=engine)
+        start = workflow.get_tasks(state=TaskState.READY)[0]
+        start.data.update(data)
+        row = ProcessInstance(definition_id=definition.id, process_id=process_id, subject_type=subject_type,
+                              subject_id=subject_id, status=None, completed=False, state="{}", steps=0,
+                              created_at=now, updated_at=now)
+        session.add(row)
+        session.flush()
+        run = _Run(row, loaded, workflow, engine)
+        self._advance(run, actor, now)
+        return self._finish(session, run, actor, role, now, action="submit", task_id=None, fields={})
+
+    def complete(self, session: Session, instance_id: int, task_uuid: str, action: str,
+                 fields: dict[str, Any], actor: str, role: str | None, now: datetime,
+                 extra_data: dict[str, Any] | None = None, history_data: dict[str, Any] | None = None) -> RunResult:
+        """Complete a ready human task with an action and its fields, then run to the next wait."""
+        run = self._load(session, instance_id, now)
+        try:
+            task = run.workflow.get_task_from_id(UUID(task_uuid))
+        except (TaskNotFoundException, ValueError):
+            task = None
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise InvalidTransition("Задача уже выполнена или недоступна")
+        human = run.loaded.human_tasks[task.task_spec.bpmn_id]
+        spec = human.actions.get(action)
+        if spec is None:
+            raise ValidationFailed("Недопустимое действие",
+                                   {"action": [f"допустимо: {', '.join(human.actions)}"]})
+        task.data.update(fields)
+        task.data.update(extra_data or {})
+        task.data["action"] = action
+        if spec.status:
+            self._set_status(run, self._resolve(spec.status, task.data), human.bpmn_id)
+        try:
+            task.run()
+        except WorkflowException as err:
+            raise ValidationFailed(f"Ошибка процесса: {err}") from err
+        self._advance(run, actor, now)
+        return self._finish(session, run, actor, role, now, action=action, task_id=human.bpmn_id,
+                            fields=history_data if history_data is not None else fields)
+
+    def fire_due_timers(self, session: Session, now: datetime, limit: int = 200) -> list[RunResult]:
+        """Fire BPMN timers due at `now` (claimed rows only), one instance run per timer batch."""
+        query = (select(Timer).where(Timer.state == "waiting", Timer.due_at <= now)
+                 .order_by(Timer.due_at).limit(limit))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        due = list(session.scalars(query))
+        results = []
+        for instance_id in dict.fromkeys(t.instance_id for t in due):
+            run = self._load(session, instance_id, now)
+            self._advance(run, SYSTEM, now)
+            results.append(self._finish(session, run, SYSTEM, None, now, action="timer", task_id=None, fields={}))
+        return results
+
+    def ready_tasks(self, session: Session, instance_id: int) -> list[ReadyTask]:
+        run = self._load(session, instance_id, None, lock=False)
+        return self._ready(run)
+
+    def data(self, session: Session, instance_id: int) -> dict[str, Any]:
+        """The process data as the latest task sees it (read-only)."""
+        run = self._load(session, instance_id, None, lock=False)
+        return dict(run.workflow.last_task.data if run.workflow.last_task else run.workflow.task_tree.data)
+
+    def task_form(self, session: Session, instance_id: int, bpmn_id: str) -> HumanTaskSpec:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound("Экземпляр процесса не найден")
+        return self._spec(session, row.definition_id).human_tasks[bpmn_id]
+
+    # -- internals ----------------------------------------------------------
+    def _load(self, session: Session, instance_id: int, now: datetime | None, lock: bool = True) -> _Run:
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        if lock and session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = session.scalars(query).first()
+        if row is None:
+            raise NotFound("Экземпляр процесса не найден")
+        loaded = self._spec(session, row.definition_id)
+        engine = SafeScriptEngine(operations=self.operations)
+        engine.now = now
+        workflow = state_io.load(row.state, loaded.spec, loaded.subprocess_specs, engine)
+        return _Run(row, loaded, workflow, engine)
+
+    def _advance(self, run: _Run, actor: str, now: datetime) -> None:
+        def did_complete(task) -> None:
+            status = run.loaded.node_status.get(task.task_spec.bpmn_id or "")
+            if status:
+                self._set_status(run, self._resolve(status, task.data), task.task_spec.bpmn_id)
+        try:
+            run.workflow.refresh_timers()
+            run.workflow.do_engine_steps(did_complete_task=did_complete)
+        except WorkflowException as err:
+            raise ValidationFailed(f"Ошибка процесса: {err}") from err
+        state_io.prune(run.workflow)
+
+    @staticmethod
+    def _resolve(status: str, data: dict[str, Any]) -> str:
+        return str(data.get(status[1:])) if status.startswith("$") else status
+
+    @staticmethod
+    def _set_status(run: _Run, status: str, node: str) -> None:
+        previous = run.status_changes[-1][2] if run.status_changes else run.row.status
+        if status != previous:
+            run.status_changes.append((node, previous, status))
+
+    def _ready(self, run: _Run) -> list[ReadyTask]:
+        ready = []
+        for task in run.workflow.get_tasks(state=TaskState.READY, manual=True):
+            human = run.loaded.human_tasks[task.task_spec.bpmn_id]
+            data = task.data
+            ready.append(ReadyTask(
+                uuid=str(task.id), bpmn_id=human.bpmn_id, title=human.title, role=human.role,
+                org=data.get(human.org_var) if human.org_var else None,
+                assignee=data.get(human.assignee_var) if human.assignee_var else None,
+                due_at=to_utc(data.get(human.due_var)) if human.due_var else None,
+                actions=human.actions,
+            ))
+        return ready
+
+    def _waiting_timers(self, run: _Run) -> dict[str, tuple[str, datetime]]:
+        timers = {}
+        for task in run.workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, ClockTimeDate):
+                due = to_utc(task._get_internal_data("event_value"))
+                if due is not None:
+                    timers[str(task.id)] = (spec.bpmn_id, due)
+        return timers
+
+    def _finish(self, session: Session, run: _Run, actor: str, role: str | None, now: datetime,
+                action: str, task_id: str | None, fields: dict[str, Any]) -> RunResult:
+        row = run.row
+        status_from = row.status
+        ready = self._ready(run)
+        completed = run.workflow.is_completed()
+        if run.status_changes:
+            row.status = run.status_changes[-1][2]
+        if action != "timer" or run.status_changes:
+            append_event(session, row.subject_type, row.subject_id or 0, now, actor, role, action,
+                         task=task_id, status_from=status_from, status_to=row.status,
+                         data=fields, instance_id=row.id)
+        row.state = state_io.dump(run.workflow)
+        row.completed = completed
+        row.steps += 1
+        row.updated_at = now
+        sync_inbox(session, row, ready, actor, action, now)
+        sync_timers(session, row, self._waiting_timers(run), now)
+        try:
+            session.flush()
+        except Exception as err:
+            if type(err).__name__ == "StaleDataError":
+                raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
+            raise
+        data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
+        return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
+                         list(run.engine.effects), ready, data)
+
+
+def content_hash(xml: bytes) -> str:
+    return hashlib.sha256(xml).hexdigest()

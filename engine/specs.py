@@ -1,0 +1,260 @@
+"""Diagram parsing, validation, the spec cache and the Koridor BPMN conventions.
+
+Conventions (docs/bpmn-conventions.md):
+- a lane's name is a role code; a user task in that lane is done by that role;
+- user-task properties (spiffworkflow:properties): `title`, `org` / `assignee` /
+  `due` (names of data variables), and one `action:<name>` per allowed action:
+  `status=<code|$variable>; fields=name*:type, ...; label=...`;
+- any other node may carry `status` (applied when the node completes);
+- service tasks call registered operations (spiffworkflow:serviceTaskOperator).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+
+from .errors import DiagramRejected
+from .expressions import UnsafeExpression, compile_expression
+
+MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
+FIELD_TYPES = ("text", "org", "user", "date", "rating", "outcome", "int")
+
+
+def hardened_parser() -> etree.XMLParser:
+    """An lxml parser that resolves no entities, reads no DTD and touches no network."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=True,
+    )
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    status: str | None
+    fields: tuple[FieldSpec, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class HumanTaskSpec:
+    bpmn_id: str
+    title: str
+    role: str
+    org_var: str | None
+    assignee_var: str | None
+    due_var: str | None
+    actions: dict[str, ActionSpec]
+
+
+@dataclass
+class LoadedSpec:
+    """A parsed process, shared read-only by every instance of that version."""
+
+    process_id: str
+    content_hash: str
+    spec: object
+    subprocess_specs: dict
+    human_tasks: dict[str, HumanTaskSpec] = field(default_factory=dict)
+    node_status: dict[str, str] = field(default_factory=dict)
+
+
+def parse_action(name: str, value: str) -> ActionSpec:
+    """Parse `status=...; fields=a*:text, b:org; label=...` into an ActionSpec."""
+    parts = {}
+    for chunk in value.split(";"):
+        if chunk.strip():
+            key, _, val = chunk.partition("=")
+            parts[key.strip()] = val.strip()
+    fields = []
+    for item in filter(None, (f.strip() for f in parts.get("fields", "").split(","))):
+        fname, _, ftype = item.partition(":")
+        required = fname.endswith("*")
+        ftype = ftype.strip() or "text"
+        if ftype not in FIELD_TYPES:
+            raise ValueError(f"action '{name}': unknown field type '{ftype}'")
+        fields.append(FieldSpec(fname.rstrip("*").strip(), ftype, required))
+    return ActionSpec(name, parts.get("status") or None, tuple(fields), parts.get("label", name))
+
+
+def _human_task(ts) -> HumanTaskSpec:
+    props = (getattr(ts, "extensions", None) or {}).get("properties", {})
+    actions = {}
+    for key, value in props.items():
+        if key.startswith("action:"):
+            action = parse_action(key[len("action:"):], value)
+            actions[action.name] = action
+    if not actions:
+        raise ValueError(f"user task '{ts.bpmn_id}' declares no action:<name> property")
+    if not ts.lane:
+        raise ValueError(f"user task '{ts.bpmn_id}' is not in a lane (lanes are role codes)")
+    return HumanTaskSpec(
+        bpmn_id=ts.bpmn_id, title=props.get("title") or ts.bpmn_name or ts.bpmn_id, role=ts.lane,
+        org_var=props.get("org"), assignee_var=props.get("assignee"), due_var=props.get("due"),
+        actions=actions,
+    )
+
+
+def _all_task_specs(loaded: LoadedSpec):
+    yield from loaded.spec.task_specs.values()
+    for sub in loaded.subprocess_specs.values():
+        yield from sub.task_specs.values()
+
+
+def _inspect(loaded: LoadedSpec) -> list[str]:
+    problems: list[str] = []
+    for ts in _all_task_specs(loaded):
+        bpmn_id = getattr(ts, "bpmn_id", None)
+        if bpmn_id is None:
+            continue
+        kind = type(ts).__name__
+        if kind == "ScriptTask":
+            problems.append(f"{bpmn_id}: script tasks are not allowed; use a service task")
+        props = (getattr(ts, "extensions", None) or {}).get("properties", {})
+        if ts.manual:
+            try:
+                loaded.human_tasks[bpmn_id] = _human_task(ts)
+            except ValueError as err:
+                problems.append(str(err))
+        elif props.get("status"):
+            loaded.node_status[bpmn_id] = props["status"]
+        for cond in _conditions(ts):
+            try:
+                compile_expression(cond)
+            except (UnsafeExpression, SyntaxError) as err:
+                problems.append(f"{bpmn_id}: condition '{cond}': {err}")
+        if isinstance(ts, CatchingEvent) and isinstance(ts.event_definition, TimeDateEventDefinition):
+            try:
+                compile_expression(ts.event_definition.expression)
+            except (UnsafeExpression, SyntaxError) as err:
+                problems.append(f"{bpmn_id}: timer '{ts.event_definition.expression}': {err}")
+    return problems
+
+
+def _conditions(ts) -> list[str]:
+    conds = getattr(ts, "cond_task_specs", None) or []
+    return [c.args[0] for c, _name in conds if c is not None and getattr(c, "args", None)]
+
+
+def parse_diagram(xml: bytes, filename: str = "diagram.bpmn") -> LoadedSpec:
+    """Parse and validate a diagram; every problem found is listed in DiagramRejected.errors."""
+    if len(xml) > MAX_DIAGRAM_BYTES:
+        raise DiagramRejected("Диаграмма слишком большая", {"file": [f"больше {MAX_DIAGRAM_BYTES} байт"]})
+    try:
+        root = etree.fromstring(xml, parser=hardened_parser())
+    except etree.XMLSyntaxError as err:
+        raise DiagramRejected("Файл не является корректным XML", {"file": [str(err)]}) from err
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise DiagramRejected("DTD и сущности в диаграммах запрещены", {"file": ["DOCTYPE/ENTITY"]})
+    parser = SpiffBpmnParser(validator=BpmnValidator())
+    try:
+        parser.add_bpmn_xml(root, filename)
+        ids = parser.get_process_ids()
+        executable = [p for p in ids if parser.process_parsers[p].process_executable]
+        if len(executable) != 1:
+            raise DiagramRejected("В файле должен быть ровно один исполняемый процесс",
+                                  {"file": [f"executable processes: {executable or ids}"]})
+        process_id = executable[0]
+        spec = parser.get_spec(process_id)
+        subs = parser.get_subprocess_specs(process_id)
+    except DiagramRejected:
+        raise
+    except ValidationException as err:
+        raise DiagramRejected("Диаграмма не прошла проверку", {"file": [str(err)]}) from err
+    except Exception as err:  # noqa: BLE001 - any parser failure is the diagram's problem
+        raise DiagramRejected("Диаграмма не прошла проверку", {"file": [f"{type(err).__name__}: {err}"]}) from err
+    loaded = LoadedSpec(process_id, hashlib.sha256(xml).hexdigest(), spec, subs)
+    problems = _inspect(loaded)
+    use_engine_clock(loaded)
+    if problems:
+        raise DiagramRejected("Диаграмма нарушает соглашения Koridor", {"file": problems})
+    return loaded
+
+
+class SpecCache:
+    """Parsed specs by content hash: each diagram version is parsed once per process."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, LoadedSpec] = {}
+        self._lock = threading.Lock()
+
+    def get(self, content_hash: str, xml_loader) -> LoadedSpec:
+        loaded = self._specs.get(content_hash)
+        if loaded is None:
+            with self._lock:
+                loaded = self._specs.get(content_hash)
+                if loaded is None:
+                    loaded = parse_diagram(xml_loader().encode("utf-8"))
+                    self._specs[content_hash] = loaded
+        return loaded
+
+    def put(self, loaded: LoadedSpec) -> None:
+        with self._lock:
+            self._specs.setdefault(loaded.content_hash, loaded)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
+def to_utc(value: object) -> datetime | None:
+    """Read an ISO date/datetime value from task data as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    else:
+        dt = datetime.fromisoformat(str(value))
+    if dt.tzinfo is None:
+        raise ValueError(f"naive datetime in process data: {value!r}")
+    return dt.astimezone(timezone.utc)
+
+
+class ClockTimeDate(TimeDateEventDefinition):
+    """A timeDate timer read against the engine's clock (time is an argument).
+
+    The expression is re-evaluated on every check, so moving `deadline_at`
+    (an approved extension) moves a timer that has not fired yet.
+    """
+
+    def has_fired(self, my_task):
+        if my_task._get_internal_data("event_fired", False):
+            return True
+        due = timer_due(my_task, self)
+        now = getattr(my_task.workflow.script_engine, "now", None)
+        if due is not None and now is not None and due <= now:
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+def timer_due(my_task, definition) -> datetime | None:
+    """Evaluate a timer's expression for a waiting task; None when the data has no date yet."""
+    value = my_task.workflow.script_engine.evaluate(my_task, definition.expression)
+    due = to_utc(value)
+    my_task._set_internal_data(event_value=due.isoformat() if due else None)
+    return due
+
+
+def use_engine_clock(loaded: LoadedSpec) -> None:
+    """Swap the library's wall-clock timeDate timers for ClockTimeDate ones."""
+    for ts in _all_task_specs(loaded):
+        definition = getattr(ts, "event_definition", None)
+        if type(definition) is TimeDateEventDefinition:
+            definition.__class__ = ClockTimeDate
