@@ -73,6 +73,8 @@ class ProcessEngine:
                  cache: SpecCache | None = None):
         self.operations = operations
         self.cache = cache or SpecCache()
+        self._hash_by_definition: dict[int, str] = {}
+        self._definition_of: dict[int, int] = {}  # instance -> definition (never changes)
 
     # -- definitions -------------------------------------------------------
     def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime) -> ProcessDefinition:
@@ -104,8 +106,13 @@ class ProcessEngine:
 
     def _spec(self, session: Session, definition_id: int, content_hash: str | None = None) -> LoadedSpec:
         if content_hash is None:
+            content_hash = self._hash_by_definition.get(definition_id)
+        if content_hash is None:
             content_hash = session.scalar(select(ProcessDefinition.content_hash)
                                           .where(ProcessDefinition.id == definition_id))
+            if content_hash is None:
+                raise NotFound("Версия процесса не найдена")
+            self._hash_by_definition[definition_id] = content_hash
         return self.cache.get(content_hash, lambda: session.scalar(
             select(ProcessDefinition.xml).where(ProcessDefinition.id == definition_id)))
 
@@ -182,10 +189,15 @@ class ProcessEngine:
         return dict(run.workflow.last_task.data if run.workflow.last_task else run.workflow.task_tree.data)
 
     def task_form(self, session: Session, instance_id: int, bpmn_id: str) -> HumanTaskSpec:
-        row = session.get(ProcessInstance, instance_id)
-        if row is None:
-            raise NotFound("Экземпляр процесса не найден")
-        return self._spec(session, row.definition_id).human_tasks[bpmn_id]
+        """The form (actions and fields) of a human task, from the cached spec."""
+        definition_id = self._definition_of.get(instance_id)
+        if definition_id is None:
+            definition_id = session.scalar(select(ProcessInstance.definition_id)
+                                           .where(ProcessInstance.id == instance_id))
+            if definition_id is None:
+                raise NotFound("Экземпляр процесса не найден")
+            self._definition_of[instance_id] = definition_id
+        return self._spec(session, definition_id).human_tasks[bpmn_id]
 
     # -- internals ----------------------------------------------------------
     def _load(self, session: Session, instance_id: int, now: datetime | None, lock: bool = True) -> _Run:

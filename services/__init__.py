@@ -1,0 +1,1 @@
+"""Use cases: intake, moderation, execution, rating, queries, exports, timers."""

@@ -1,0 +1,201 @@
+"""Completing tasks: moderation, clarification, execution, approval, rating.
+
+A view hands in the task id, the action and its fields; this module checks
+who may act, validates the fields against the form the diagram declares and
+the domain (organisations, users, dates), applies the appeal's side of the
+action and lets the engine move the process, all in one transaction.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import ValidationFailed
+from engine.runtime import RunResult
+from engine.specs import ActionSpec
+
+from .appeals import FINAL, appeal_view
+from .context import Actor, Context
+from .inbox import OUTCOMES, locate_task
+from .intake import end_of_day
+from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Notification, Organisation, User
+
+COMMENT_KINDS = {("moderate", "clarify"): ("clarification_request", "question"),
+                 ("reply_clarification", "reply"): ("clarification_reply", "text"),
+                 ("moderate", "reject"): ("rejection", "reason"),
+                 ("approve_answer", "return"): ("remarks", "remarks"),
+                 ("rate", "rework"): ("rework_reason", "reason")}
+
+
+def _clean(spec: ActionSpec, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    fields: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for f in spec.fields:
+        value = body.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if f.required:
+                errors[f.name] = ["обязательное поле"]
+            continue
+        try:
+            fields[f.name] = _coerce(f.type, value)
+        except ValueError as err:
+            errors[f.name] = [str(err)]
+    unknown = set(body) - {f.name for f in spec.fields} - {"action"}
+    for name in sorted(unknown):
+        errors[name] = ["поле не предусмотрено для этого действия"]
+    return fields, errors
+
+
+def _coerce(kind: str, value: Any) -> Any:
+    if kind in ("text", "org", "user"):
+        if not isinstance(value, str):
+            raise ValueError("ожидается строка")
+        if len(value) > 20000:
+            raise ValueError("не длиннее 20000 символов")
+        return value.strip()
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError as err:
+            raise ValueError("дата в формате ГГГГ-ММ-ДД") from err
+    if kind == "rating":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError("целое число от 1 до 5")
+        return value
+    if kind == "outcome":
+        if value not in OUTCOMES:
+            raise ValueError(f"одно из: {', '.join(OUTCOMES)}")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("целое число")
+        return value
+    raise ValueError("неизвестный тип поля")
+
+
+def _executor(session: Session, code: str, field: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.code == code))
+    if org is None:
+        raise ValidationFailed("Неизвестная организация", {field: [f"нет организации '{code}'"]})
+    if org.kind not in EXECUTOR_KINDS:
+        raise ValidationFailed("Организация не может исполнять обращения",
+                               {field: [f"вид '{org.kind}' не исполняет обращения"]})
+    return org
+
+
+def _notify(session: Session, logins: list[str | None], appeal: Appeal, event: str, text: str,
+            now: datetime) -> None:
+    for login in dict.fromkeys(filter(None, logins)):
+        session.add(Notification(recipient=login, appeal_id=appeal.id, event=event, text=text, created_at=now))
+
+
+def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> None:
+    exists = session.scalar(select(AppealRoute).where(AppealRoute.appeal_id == appeal.id,
+                                                      AppealRoute.org_code == org_code))
+    if exists is None:
+        session.add(AppealRoute(appeal_id=appeal.id, org_code=org_code, routed_at=now))
+
+
+def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, action: str,
+           fields: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The appeal's side of an action: returns (process data changes, extra history data)."""
+    extra: dict[str, Any] = {}
+    history: dict[str, Any] = {}
+    if action == "accept" and task == "moderate":
+        org = _executor(s, fields["executor_org"], "executor_org")
+        manager = fields.get("manager")
+        if manager:
+            user = s.scalar(select(User).where(User.login == manager))
+            if user is None or user.org_code != org.code or "manager" not in user.role_list:
+                raise ValidationFailed("Исполнитель не найден",
+                                       {"manager": [f"нет менеджера '{manager}' в организации '{org.code}'"]})
+        appeal.executor_org, appeal.manager_login = org.code, manager or None
+        appeal.coordinator_login = appeal.coordinator_login or actor.login
+        _route(s, appeal, org.code, now)
+        extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
+        _notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
+    elif action == "redirect":
+        org = _executor(s, fields["org"], "org")
+        if org.code == appeal.executor_org:
+            raise ValidationFailed("Обращение уже у этой организации", {"org": ["выберите другую организацию"]})
+        history = {"org_from": appeal.executor_org, "org_to": org.code}
+        appeal.executor_org, appeal.manager_login = org.code, None
+        _route(s, appeal, org.code, now)
+        extra = {"executor_org": org.code, "manager": None}
+        _notify(s, [appeal.coordinator_login], appeal, "redirected",
+                f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
+    elif action == "take":
+        appeal.manager_login = actor.login
+        extra = {"manager": actor.login}
+    elif action == "extend":
+        until = date.fromisoformat(fields["until"])
+        if until <= appeal.deadline:
+            raise ValidationFailed("Новый срок должен быть позже текущего",
+                                   {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
+        appeal.extension_until = until
+        _notify(s, [appeal.head_login], appeal, "extension_requested",
+                f"Запрошен перенос срока по обращению №{appeal.number}", now)
+    elif action == "approve" and task == "decide_extension":
+        until = appeal.extension_until
+        history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat()}
+        appeal.deadline, appeal.deadline_at = until, end_of_day(ctx, until)
+        appeal.extension_until = None
+        extra = {"deadline": until.isoformat(), "deadline_at": appeal.deadline_at.isoformat()}
+    elif action == "deny":
+        appeal.extension_until = None
+    elif action == "answer":
+        appeal.answer_text, appeal.outcome = fields["text"], fields["outcome"]
+        extra = {"outcome": fields["outcome"]}
+    elif action == "approve" and task == "approve_answer":
+        appeal.answered_at = now
+        due = now + timedelta(days=ctx.settings.rating_period_days)
+        extra = {"rating_due_at": due.isoformat()}
+        _notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
+    elif action == "accept" and task == "rate":
+        appeal.rating = fields["rating"]
+    elif action == "rework":
+        appeal.rework_count += 1
+        appeal.answered_at = None
+        history = {"rework_count": appeal.rework_count}
+        _notify(s, [appeal.manager_login, appeal.coordinator_login], appeal, "rework",
+                f"Обращение №{appeal.number} отправлено на доработку", now)
+    elif action == "clarify":
+        _notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
+    kind = COMMENT_KINDS.get((task, action))
+    if kind:
+        s.add(Comment(appeal_id=appeal.id, at=now, author=actor.login, role=None, kind=kind[0],
+                      text=fields[kind[1]]))
+    return extra, history
+
+
+def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Do one step of an appeal's process on behalf of the actor; returns the task result and appeal."""
+    now = ctx.clock()
+    action = body.get("action")
+    if not isinstance(action, str) or not action:
+        raise ValidationFailed("Не указано действие", {"action": ["обязательное поле"]})
+    with ctx.db.unit_of_work() as uow:
+        s = uow.session
+        task = locate_task(s, actor, task_id)
+        spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
+        if action not in spec.actions:
+            raise ValidationFailed("Недопустимое действие", {"action": [f"допустимо: {', '.join(spec.actions)}"]})
+        fields, errors = _clean(spec.actions[action], body)
+        if errors:
+            raise ValidationFailed("Проверьте поля формы", errors)
+        appeal = s.get(Appeal, task.subject_id)
+        extra, history = _apply(ctx, s, actor, appeal, task.bpmn_id, action, fields, now)
+        result: RunResult = ctx.engine.complete(
+            s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
+            extra_data=extra, history_data={**fields, **history})
+        appeal.status = result.status_to or appeal.status
+        if result.completed or appeal.status in FINAL:
+            appeal.closed_at = appeal.closed_at or now
+        view = appeal_view(ctx, s, appeal, now)
+        uow.commit()
+        return {"task_id": task_id, "action": action, "status_from": result.status_from,
+                "status_to": result.status_to, "appeal": view,
+                "next_tasks": [{"name": t.bpmn_id, "title": t.title, "role": t.role} for t in result.ready]}

@@ -1,0 +1,173 @@
+"""Reading appeals: who may see what, the appeal view, history and comments."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound, NotPermitted, ValidationFailed
+from engine.history import append_event, events_for
+
+from .context import Actor, Context
+from .models import Appeal, AppealRoute, Comment, Organisation, User
+
+WIDE_ROLES = ("auditor", "admin", "analyst")
+STATUS_RU = {
+    "on_moderation": "Обращение поступило на модерацию",
+    "clarification": "Запрошено уточнение у инвестора",
+    "rejected": "Обращение отклонено (с указанием причины)",
+    "in_execution": "Обращение передано на исполнение",
+    "redirected": "Обращение перенаправлено",
+    "taken": "Обращение взято в работу",
+    "deadline_extended": "Срок обработки обращения перенесен",
+    "on_approval": "Ответ на согласовании у руководителя",
+    "considered": "Обращение рассмотрено",
+    "rework": "Обращение на доработке",
+    "resolved": "Решено",
+    "not_resolved": "Не решено",
+    "deferred": "Отложено",
+    "declined": "Отклонено",
+}
+FINAL = {"rejected", "resolved", "not_resolved", "deferred", "declined"}
+
+
+def visible_appeals(actor: Actor, as_role: str | None = None) -> Select:
+    """A query of the appeals `actor` may see (or coordinates, with as_role='coordinator')."""
+    query = select(Appeal)
+    if as_role == "coordinator":
+        return query.where(Appeal.coordinator_login == actor.login)
+    if actor.has(*WIDE_ROLES):
+        return query
+    conditions = [Appeal.coordinator_login == actor.login, Appeal.manager_login == actor.login,
+                  Appeal.head_login == actor.login, Appeal.investor_login == actor.login]
+    if actor.has("investor"):
+        conditions.append(Appeal.company_org == actor.org_code)
+    if actor.has("operator"):
+        conditions.append(Appeal.registered_by == actor.login)
+    staff = ("moderator", "manager", "head", "coordinator", "deputy_director", "operator")
+    if actor.has(*staff):
+        conditions.append(Appeal.agency_org == actor.org_code)
+        conditions.append(exists().where(AppealRoute.appeal_id == Appeal.id,
+                                         AppealRoute.org_code == actor.org_code))
+    return query.where(or_(*conditions))
+
+
+def load_visible(session: Session, actor: Actor, appeal_id: int) -> Appeal:
+    """The appeal if the actor may see it; 404 otherwise (no hint that it exists)."""
+    appeal = session.scalar(visible_appeals(actor).where(Appeal.id == appeal_id))
+    if appeal is None:
+        raise NotFound("Обращение не найдено")
+    return appeal
+
+
+def _person(session: Session, login: str | None) -> dict[str, Any] | None:
+    if not login:
+        return None
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        return {"login": login, "name": login}
+    return {"login": user.login, "name": user.name, "email": user.email, "phone": user.phone,
+            "org": user.org_code}
+
+
+def _org(session: Session, code: str | None) -> dict[str, Any] | None:
+    if not code:
+        return None
+    org = session.scalar(select(Organisation).where(Organisation.code == code))
+    return {"code": code, "name": org.name if org else code, "kind": org.kind if org else None}
+
+
+def is_overdue(appeal: Appeal, now: datetime) -> bool:
+    """Overdue is derived: the deadline passed before the answer was sent."""
+    if appeal.answered_at is not None:
+        return appeal.answered_at > appeal.deadline_at
+    if appeal.status in FINAL:
+        return False
+    return now > appeal.deadline_at
+
+
+def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
+    """The appeal as the API returns it."""
+    fact = ctx.classifier.fact(appeal.fact_code)
+    return {
+        "id": appeal.id, "number": appeal.number, "status": appeal.status,
+        "status_name": STATUS_RU.get(appeal.status, appeal.status),
+        "appeal_type": appeal.appeal_type, "fact": appeal.fact_code, "fact_name": fact.name,
+        "category": appeal.category_code, "category_name": fact.category_name,
+        "subcategory": appeal.subcategory_code, "subcategory_name": fact.subcategory_name,
+        "subject": appeal.subject, "description": appeal.description,
+        "company": {"name": appeal.company_name, "inn": appeal.company_inn, "org": appeal.company_org},
+        "investor": _person(session, appeal.investor_login), "channel": appeal.channel,
+        "project_id": appeal.project_id, "received_at": appeal.received_at, "created_at": appeal.created_at,
+        "deadline": appeal.deadline, "deadline_at": appeal.deadline_at,
+        "overdue": is_overdue(appeal, now), "overdue_at": appeal.overdue_at,
+        "agency_org": _org(session, appeal.agency_org), "executor_org": _org(session, appeal.executor_org),
+        "roles": {"head": _person(session, appeal.head_login),
+                  "coordinator": _person(session, appeal.coordinator_login),
+                  "manager": _person(session, appeal.manager_login)},
+        "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
+        "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
+        "closed_at": appeal.closed_at,
+    }
+
+
+def list_appeals(ctx: Context, actor: Actor, as_role: str | None = None, status: str | None = None,
+                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The appeals the actor may see, newest first."""
+    if as_role not in (None, "coordinator"):
+        raise ValidationFailed("Неверный параметр", {"as": ["допустимо: coordinator"]})
+    now = ctx.clock()
+    with ctx.db.unit_of_work() as uow:
+        query = visible_appeals(actor, as_role)
+        if status:
+            query = query.where(Appeal.status == status)
+        rows = uow.session.scalars(query.order_by(Appeal.id.desc()).limit(limit).offset(offset))
+        return [appeal_view(ctx, uow.session, a, now) for a in rows]
+
+
+def get_appeal(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]:
+    with ctx.db.unit_of_work() as uow:
+        return appeal_view(ctx, uow.session, load_visible(uow.session, actor, appeal_id), ctx.clock())
+
+
+def appeal_history(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:
+    """Every step of the appeal: who, when, in which role, from which status to which."""
+    with ctx.db.unit_of_work() as uow:
+        load_visible(uow.session, actor, appeal_id)
+        return [{"id": e.id, "at": e.at, "actor": e.actor, "role": e.role, "action": e.action,
+                 "task": e.task, "status_from": e.status_from, "status_to": e.status_to, "data": e.data}
+                for e in events_for(uow.session, "appeal", appeal_id)]
+
+
+def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str) -> dict[str, Any]:
+    """A comment in the appeal's dialogue; it is also a history event."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Пустой комментарий", {"text": ["обязательное поле"]})
+    if len(text) > 10000:
+        raise ValidationFailed("Слишком длинный комментарий", {"text": ["не длиннее 10000 символов"]})
+    now = ctx.clock()
+    with ctx.db.unit_of_work() as uow:
+        appeal = load_visible(uow.session, actor, appeal_id)
+        if actor.has("auditor") and len(actor.roles) == 1:
+            raise NotPermitted("Аудитор не может комментировать обращения")
+        role = actor.roles[0]
+        comment = Comment(appeal_id=appeal.id, at=now, author=actor.login, role=role, text=text)
+        uow.session.add(comment)
+        append_event(uow.session, "appeal", appeal.id, now, actor.login, role, "comment",
+                     status_from=appeal.status, status_to=appeal.status, data={"text": text},
+                     instance_id=appeal.instance_id)
+        uow.session.flush()
+        result = {"id": comment.id, "at": comment.at, "author": comment.author, "role": role, "text": text}
+        uow.commit()
+        return result
+
+
+def list_comments(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:
+    with ctx.db.unit_of_work() as uow:
+        load_visible(uow.session, actor, appeal_id)
+        rows = uow.session.scalars(select(Comment).where(Comment.appeal_id == appeal_id).order_by(Comment.id))
+        return [{"id": c.id, "at": c.at, "author": c.author, "role": c.role, "kind": c.kind, "text": c.text}
+                for c in rows]

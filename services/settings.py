@@ -1,0 +1,48 @@
+"""One Settings object, read from the environment in one place."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'koridor.db'}"
+    pack: str = "leningrad"
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    token_ttl_seconds: int = 12 * 3600
+    rating_period_days: int = 14
+    max_upload_bytes: int = 2 * 1024 * 1024
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Read KORIDOR_* variables; keyword overrides win (tests, CLI flags)."""
+        env = os.environ
+        values = {
+            "database_url": env.get("KORIDOR_DATABASE_URL") or cls.database_url,
+            "pack": env.get("KORIDOR_PACK", "leningrad"),
+            "rating_period_days": int(env.get("KORIDOR_RATING_PERIOD_DAYS", "14")),
+        }
+        if env.get("KORIDOR_SECRET_KEY"):
+            values["secret_key"] = env["KORIDOR_SECRET_KEY"]
+        else:
+            values["secret_key"] = _instance_secret()
+        values.update(overrides)
+        return cls(**values)
+
+
+def _instance_secret() -> str:
+    """A per-installation secret kept under instance/ so tokens survive restarts."""
+    path = ROOT / "instance" / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        return key

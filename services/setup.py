@@ -1,0 +1,116 @@
+"""Installing a pack and loading demo data (`koridor init`, `koridor demo`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.migrate import upgrade
+
+from .actions import complete_task
+from .context import Context
+from .directory import actor_for, add_org, add_user
+from .inbox import list_tasks
+from .intake import submit_appeal
+from .models import Organisation, User
+from .process_models import deploy_process_model
+from .settings import ROOT
+
+BPMN_DIR = ROOT / "workflows" / "bpmn"
+# Each pack's diagrams; the Leningrad appeal lifecycle is the shared base for now.
+PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn",), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
+DEMO_PASSWORD = "koridor-demo"
+
+
+def init_system(ctx: Context) -> list[dict]:
+    """Create or upgrade the schema and deploy the pack's diagrams (idempotent)."""
+    upgrade(ctx.settings.database_url)
+    deployed = []
+    for name in PACK_DIAGRAMS[ctx.pack.code]:
+        path: Path = BPMN_DIR / name
+        deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
+    return deployed
+
+
+DEMO_ORGS = [
+    ("aerlo", "АО «Агентство экономического развития Ленинградской области»", "agency", None),
+    ("kdh", "Комитет по дорожному хозяйству Ленинградской области", "oiv", None),
+    ("kgkh", "Комитет по жилищно-коммунальному хозяйству и благоустройству Ленинградской области", "oiv", None),
+    ("tosno", "Администрация Тосненского района", "omsu", None),
+    ("zanevka", "Администрация Заневского городского поселения", "omsu", None),
+    ("lenenergo", "ПАО «Россети Ленэнерго»", "rso", None),
+    ("roskadastr", "ППК «Роскадастр»", "federal", None),
+    ("tria", "ООО «ТриА Девелопмент»", "company", "9704098567"),
+    ("yatek", "ООО «Ятэк Рус»", "company", "4716012340"),
+]
+DEMO_USERS = [
+    ("moderator", ["moderator", "coordinator", "manager"], "aerlo", "Петров Евгений Сергеевич", "petrov@example.org"),
+    ("head", ["head"], "aerlo", "Майер Нелли Викторовна", "mayer@example.org"),
+    ("manager", ["manager"], "aerlo", "Рахман Евгений Наумович", "rakhman@example.org"),
+    ("deputy", ["deputy_director"], "aerlo", "Михальченко Анастасия Викторовна", "director@example.org"),
+    ("operator", ["operator"], "aerlo", "Оператор линии 0150", "operator@example.org"),
+    ("tosno", ["manager"], "tosno", "Иваненко Виталий Борисович", "tosno@example.org"),
+    ("zanevka", ["manager"], "zanevka", "Яркова Виктория Николаевна", "zanevka@example.org"),
+    ("kgkh", ["manager"], "kgkh", "Специалист комитета по ЖКХ и благоустройству", "kgkh@example.org"),
+    ("kdh", ["manager"], "kdh", "Специалист комитета по дорожному хозяйству", "kdh@example.org"),
+    ("investor", ["investor"], "tria", "Журбина Анна Анатольевна", "investor@example.org"),
+    ("investor2", ["investor"], "yatek", "Лесохин Константин Витальевич", "lesohin@example.org"),
+    ("analyst", ["analyst"], "aerlo", "Аналитик процессов", "analyst@example.org"),
+    ("auditor", ["auditor"], "aerlo", "Контрольный орган", "auditor@example.org"),
+    ("admin", ["admin"], "aerlo", "Администратор", "admin@example.org"),
+]
+
+
+def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
+    """Demo organisations, users and appeals in several states; returns (login, password, roles)."""
+    init_system(ctx)
+    with ctx.db.unit_of_work() as uow:
+        existing = {o for o in uow.session.scalars(select(Organisation.code))}
+        users = {u for u in uow.session.scalars(select(User.login))}
+    for code, name, kind, inn in DEMO_ORGS:
+        if code not in existing:
+            add_org(ctx, code, name, kind, inn)
+    fresh = not users
+    for login, roles, org, name, email in DEMO_USERS:
+        if login not in users:
+            add_user(ctx, login, DEMO_PASSWORD, roles, org, name, email, "+7 (921) 123-45-67")
+    if fresh:
+        _demo_appeals(ctx)
+    return [(login, DEMO_PASSWORD, ",".join(roles)) for login, roles, *_ in DEMO_USERS]
+
+
+def _actor(ctx: Context, login: str):
+    with ctx.db.unit_of_work() as uow:
+        return actor_for(uow.session, login)
+
+
+def _do(ctx: Context, login: str, action: str, **fields) -> None:
+    actor = _actor(ctx, login)
+    task = list_tasks(ctx, actor)[0]
+    complete_task(ctx, actor, task["id"], {"action": action, **fields})
+
+
+def _demo_appeals(ctx: Context) -> None:
+    investor, investor2 = _actor(ctx, "investor"), _actor(ctx, "investor2")
+    company = {"name": "ООО «ТриА Девелопмент»", "inn": "9704098567"}
+    submit_appeal(ctx, investor2, {
+        "fact": "roads.junction.technical_conditions_dispute", "subject": "Согласование съезда на промышленную улицу",
+        "description": "Получен отказ на согласование проекта съезда на промышленную улицу г. Тосно. "
+                       "Просьба согласовать встречу по ВКС с главой комитета.",
+        "company": {"name": "ООО «Ятэк Рус»", "inn": "4716012340"}})
+    _do(ctx, "moderator", "accept", executor_org="tosno")
+    _do(ctx, "tosno", "take")
+    _do(ctx, "tosno", "answer", text="Проект примыкания согласован, решение направлено заявителю.", outcome="resolved")
+    _do(ctx, "head", "approve")
+    _do(ctx, "investor2", "accept", rating=5)
+    submit_appeal(ctx, investor, {
+        "fact": "construction.permits.commissioning_acceleration", "subject": "Ускорение получения РВЭ склада",
+        "description": "Просим рассмотреть выдачу разрешения на ввод в эксплуатацию склада без выезда на осмотр.",
+        "company": company})
+    _do(ctx, "moderator", "accept", executor_org="kgkh")
+    _do(ctx, "kgkh", "redirect", org="zanevka", reason="Вопрос в компетенции администрации поселения")
+    submit_appeal(ctx, investor, {
+        "fact": "land.site_selection.free_plots_list", "subject": "Участок под реализацию проекта",
+        "description": "Компанию заинтересовал несформированный земельный участок площадью 8222 кв.м "
+                       "западнее участка 47:20:0112015:226 (Усть-Луга). Прошу сообщить возможность оформления.",
+        "company": company})

@@ -1,0 +1,42 @@
+"""Flask app factory: the one composition root (engine, sessions, services)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Flask, redirect
+
+from engine.db import Database
+from engine.runtime import ProcessEngine
+from services.context import Context, utcnow
+from services.settings import Settings
+
+from .errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
+    """Build the app for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
+                      JSON_SORT_KEYS=False, TESTING=settings.testing)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    ctx = Context(settings=settings, db=Database(settings.database_url), engine=ProcessEngine(),
+                  clock=clock or utcnow)
+    app.extensions["koridor"] = ctx
+
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+
+    @app.get("/")
+    def index():
+        return redirect("/api/v1/openapi.json")
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "pack": settings.pack}
+
+    return app

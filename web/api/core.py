@@ -1,0 +1,74 @@
+"""Auth, classifier, deadline preview, green corridor, process models, OpenAPI."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+from classifiers.scoring import green_corridor_score
+from services import intake, process_models
+from services.directory import issue_token
+
+from ..auth import ctx, current_actor, login_required
+from ..openapi import openapi_document
+from ..schemas import (DeadlineRequest, DeadlineResponse, GreenCorridorIn, ProcessVersionOut, TokenRequest,
+                       TokenResponse)
+from . import bp, json_body
+
+
+@bp.post("/auth/token")
+def token():
+    body = TokenRequest().load(json_body())
+    value, user = issue_token(ctx(), body["login"], body["password"])
+    return jsonify(TokenResponse().dump({"token": value, "user": user}))
+
+
+@bp.get("/classifier")
+@login_required
+def classifier():
+    return jsonify(intake.classifier_tree(ctx()))
+
+
+@bp.post("/classifier/deadline")
+@login_required
+def deadline():
+    body = DeadlineRequest().load(json_body())
+    received = body["received_at"]
+    if received is not None and received.tzinfo is None:
+        received = received.replace(tzinfo=ctx().tz)
+    return jsonify(DeadlineResponse().dump(intake.preview_deadline(ctx(), body["fact"], received)))
+
+
+@bp.post("/green-corridor/score")
+@login_required
+def green_corridor():
+    body = GreenCorridorIn().load(json_body())
+    return jsonify(green_corridor_score(**body))
+
+
+@bp.get("/process-models")
+@login_required
+def list_models():
+    items = process_models.list_process_models(ctx())
+    for item in items:
+        item["versions"] = ProcessVersionOut(many=True).dump(item["versions"])
+    return jsonify({"items": items})
+
+
+@bp.post("/process-models")
+@login_required
+def deploy_model():
+    if request.content_length and request.content_length > ctx().settings.max_upload_bytes:
+        raise RequestEntityTooLarge("Файл диаграммы больше допустимого размера")
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("Нужен multipart/form-data с файлом в поле 'file'")
+    data = upload.read(ctx().settings.max_upload_bytes + 1)
+    if len(data) > ctx().settings.max_upload_bytes:
+        raise RequestEntityTooLarge("Файл диаграммы больше допустимого размера")
+    view = process_models.deploy_process_model(ctx(), current_actor(), data, upload.filename or "diagram.bpmn")
+    return jsonify(ProcessVersionOut().dump(view)), 201
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,32 @@
+"""Bearer-token authentication for the JSON API."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, request
+
+from services.context import Actor, Context
+from services.directory import AuthenticationFailed, authenticate
+
+
+def ctx() -> Context:
+    return current_app.extensions["koridor"]
+
+
+def current_actor() -> Actor:
+    return g.actor
+
+
+def login_required(view):
+    """Resolve `Authorization: Bearer <token>` into g.actor or answer 401."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationFailed("Требуется авторизация: заголовок Authorization: Bearer <token>")
+        g.actor = authenticate(ctx(), token.strip())
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,106 @@
+"""The `koridor` command: init, orgs, users, serve, demo, timers."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from engine.errors import KoridorError
+from services import directory, setup
+from services.timers import fire_due_timers
+
+from . import create_app
+
+
+def _ctx():
+    return create_app().extensions["koridor"]
+
+
+def _fail(err: KoridorError) -> None:
+    click.echo(f"Ошибка: {err.message}", err=True)
+    for field, problems in err.errors.items():
+        click.echo(f"  {field}: {'; '.join(map(str, problems))}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """Koridor: routing of investors' appeals (KORIDOR_DATABASE_URL, KORIDOR_PACK)."""
+
+
+@main.command()
+def init() -> None:
+    """Create/upgrade the schema and deploy the pack's diagrams."""
+    ctx = _ctx()
+    for item in setup.init_system(ctx):
+        click.echo(f"{item['process_id']} v{item['version']} ({item['filename']})")
+    click.echo(f"Готово: пакет {ctx.pack.code}, база {ctx.settings.database_url}")
+
+
+@main.group()
+def orgs() -> None:
+    """Organisations."""
+
+
+@orgs.command("add")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", required=True)
+@click.option("--inn", default=None)
+def orgs_add(code: str, name: str, kind: str, inn: str | None) -> None:
+    try:
+        directory.add_org(_ctx(), code, name, kind, inn)
+    except KoridorError as err:
+        _fail(err)
+    click.echo(f"Организация {code} добавлена")
+
+
+@main.group()
+def users() -> None:
+    """Users."""
+
+
+@users.command("add")
+@click.argument("login")
+@click.option("--password", required=True)
+@click.option("--role", "roles", multiple=True, required=True)
+@click.option("--org", required=True)
+@click.option("--name", default=None)
+@click.option("--email", default=None)
+def users_add(login: str, password: str, roles: tuple[str, ...], org: str, name: str | None,
+              email: str | None) -> None:
+    try:
+        directory.add_user(_ctx(), login, password, list(roles), org, name, email)
+    except KoridorError as err:
+        _fail(err)
+    click.echo(f"Пользователь {login} добавлен")
+
+
+@main.command()
+def demo() -> None:
+    """Load demo organisations, users and appeals; print the logins."""
+    logins = setup.load_demo(_ctx())
+    click.echo("Демо-пользователи (логин / пароль / роли):")
+    for login, password, roles in logins:
+        click.echo(f"  {login:<10} {password}  {roles}")
+
+
+@main.command()
+def timers() -> None:
+    """Fire the BPMN timers that are due now (overdue escalation, unrated answers)."""
+    click.echo(f"timer runs: {fire_due_timers(_ctx())}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the API and pages (waitress when installed, else the Flask server)."""
+    app = create_app()
+    try:
+        from waitress import serve as waitress_serve
+    except ImportError:  # pragma: no cover
+        app.run(host=host, port=port)
+    else:
+        click.echo(f"Koridor: http://{host}:{port}  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+        waitress_serve(app, host=host, port=port, threads=8)

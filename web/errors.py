@@ -1,0 +1,57 @@
+"""One mapping from typed errors to HTTP: {code, status, message, errors}."""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import KoridorError
+from services.directory import AuthenticationFailed
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_failed",
+          429: "too_many_requests", 500: "internal_error"}
+
+
+def error_body(status: int, message: str, errors: dict | None = None):
+    response = jsonify({"code": _CODES.get(status, "error"), "status": status, "message": message,
+                        "errors": errors or {}})
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(KoridorError)
+    def _typed(err: KoridorError):
+        return error_body(err.status, err.message, err.errors)
+
+    @app.errorhandler(ValidationError)
+    def _schema(err: ValidationError):
+        messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        return error_body(422, "Проверьте поля запроса", _flatten(messages))
+
+    @app.errorhandler(AuthenticationFailed)
+    def _auth(err: AuthenticationFailed):
+        response = error_body(401, str(err))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="koridor"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        return error_body(err.code or 500, err.description or err.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # pragma: no cover - a bug, logged
+        app.logger.exception("unhandled error")
+        return error_body(500, "Внутренняя ошибка сервера")
+
+
+def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return out

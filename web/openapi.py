@@ -1,0 +1,127 @@
+"""The OpenAPI 3.1 document of /api/v1, built from the marshmallow schemas."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from . import schemas as s
+
+_SIMPLE = {fields.Int: {"type": "integer"}, fields.Float: {"type": "number"}, fields.Bool: {"type": "boolean"},
+           fields.DateTime: {"type": "string", "format": "date-time"}, fields.Date: {"type": "string", "format": "date"},
+           fields.Str: {"type": "string"}, fields.Dict: {"type": "object"}, fields.Raw: {}}
+
+
+def _field(f: fields.Field) -> dict[str, Any]:
+    if isinstance(f, fields.Nested):
+        schema = f.nested if isinstance(f.nested, type) else type(f.nested)
+        out: dict[str, Any] = {"$ref": f"#/components/schemas/{schema.__name__}"}
+    elif isinstance(f, fields.List):
+        out = {"type": "array", "items": _field(f.inner)}
+    else:
+        out = next((dict(v) for k, v in _SIMPLE.items() if isinstance(f, k)), {})
+    if f.allow_none and "$ref" not in out:
+        out["type"] = [out.get("type", "string"), "null"]
+    return out
+
+
+def _schema(cls: type[Schema]) -> dict[str, Any]:
+    inst = cls()
+    props = {name: _field(f) for name, f in inst.fields.items()}
+    required = [name for name, f in inst.fields.items() if f.required]
+    out: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        out["required"] = required
+    if cls.__doc__:
+        out["description"] = cls.__doc__.strip()
+    return out
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _op(summary: str, body: str | None = None, out: str | None = None, status: str = "200",
+        auth: bool = True, params: list[dict] | None = None, content: str = "application/json") -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {
+        status: {"description": "OK", "content": {content: {"schema": _ref(out) if out else {}}}},
+        "400": _err("Malformed request"), "401": _err("No or invalid token"), "403": _err("Role not allowed"),
+        "404": _err("Unknown or not visible"), "409": _err("Already completed / changed meanwhile"),
+        "422": _err("Validation failed, a message per field")}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    if not auth:
+        op["security"] = []
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _err(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _query(name: str, desc: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": desc}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The document served at /api/v1/openapi.json."""
+    components = {cls.__name__: _schema(cls) for cls in (
+        s.TokenRequest, s.TokenResponse, s.UserOut, s.DeadlineRequest, s.DeadlineResponse, s.CompanyIn,
+        s.AppealCreate, s.AppealOut, s.PersonOut, s.OrgOut, s.RolesOut, s.CompanyOut, s.AnswerOut,
+        s.HistoryItemOut, s.CommentIn, s.CommentOut, s.TaskAppealOut, s.FormFieldOut, s.FormActionOut,
+        s.FormOut, s.TaskOut, s.TaskComplete, s.NextTaskOut, s.TaskResultOut, s.GreenCorridorIn,
+        s.ProcessVersionOut)}
+    components["Error"] = {"type": "object", "properties": {
+        "code": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
+    components["List"] = {"type": "object", "properties": {"items": {"type": "array", "items": {}}}}
+    components["TaskComplete"]["additionalProperties"] = True
+    aid = [_path("appeal_id")]
+    paths = {
+        "/api/v1/auth/token": {"post": _op("Sign in: login and password to a bearer token", "TokenRequest",
+                                            "TokenResponse", auth=False)},
+        "/api/v1/classifier": {"get": _op("The pack's classifier tree (category → subcategory → fact)")},
+        "/api/v1/classifier/deadline": {"post": _op("Appeal type and deadline for a fact and a receipt time",
+                                                     "DeadlineRequest", "DeadlineResponse")},
+        "/api/v1/appeals": {
+            "post": _op("File an appeal (investor; operator with channel and received_at)", "AppealCreate",
+                        "AppealOut", status="201"),
+            "get": _op("Appeals the caller may see", out="List",
+                       params=[_query("as", "coordinator: the appeals the caller coordinates"),
+                               _query("status", "filter by status code")])},
+        "/api/v1/appeals/{appeal_id}": {"get": _op("One appeal", out="AppealOut", params=aid)},
+        "/api/v1/appeals/{appeal_id}/history": {"get": _op("The appeal's history", out="List", params=aid)},
+        "/api/v1/appeals/{appeal_id}/comments": {
+            "get": _op("The appeal's comments", out="List", params=aid),
+            "post": _op("Add a comment", "CommentIn", "CommentOut", status="201", params=aid)},
+        "/api/v1/appeals/{appeal_id}/export.docx": {"get": _op(
+            "The appeal as DOCX", params=aid,
+            content="application/vnd.openxmlformats-officedocument.wordprocessingml.document")},
+        "/api/v1/tasks": {"get": _op("The caller's inbox", out="List", params=[_query("state", "open | done")])},
+        "/api/v1/tasks/{task_id}": {"get": _op("A task with its form", out="TaskOut", params=[_path("task_id")])},
+        "/api/v1/tasks/{task_id}/complete": {"post": _op("Complete a task with an action and its fields",
+                                                         "TaskComplete", "TaskResultOut", params=[_path("task_id")])},
+        "/api/v1/green-corridor/score": {"post": _op("Green-corridor scoring (seed 003 Appendix 1)",
+                                                      "GreenCorridorIn")},
+        "/api/v1/process-models": {
+            "get": _op("Processes and their versions", out="List"),
+            "post": {**_op("Deploy a BPMN diagram version (multipart field 'file')", out="ProcessVersionOut",
+                           status="201"),
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
+    }
+    return {"openapi": "3.1.0",
+            "info": {"title": "Koridor API", "version": "1.0.0",
+                     "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
+            "servers": [{"url": "/"}], "paths": paths,
+            "components": {"schemas": components, "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}]}

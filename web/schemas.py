@@ -1,0 +1,237 @@
+"""marshmallow schemas for every request and response body of the API."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class TokenRequest(Strict):
+    login = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class UserOut(Schema):
+    login = fields.Str()
+    name = fields.Str()
+    email = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    org = fields.Str()
+    roles = fields.List(fields.Str())
+
+
+class TokenResponse(Schema):
+    token = fields.Str()
+    user = fields.Nested(UserOut)
+
+
+class DeadlineRequest(Strict):
+    fact = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    received_at = fields.DateTime(load_default=None)
+
+
+class DeadlineResponse(Schema):
+    fact = fields.Str()
+    fact_name = fields.Str()
+    appeal_type = fields.Str()
+    appeal_type_name = fields.Str()
+    deadline = fields.Str()
+    effective_receipt = fields.Str()
+    first_response = fields.Str(allow_none=True)
+    days = fields.Int()
+    counting = fields.Str()
+    timezone = fields.Str()
+
+
+class CompanyIn(Strict):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    inn = fields.Str(required=True, validate=validate.Length(min=10, max=12))
+
+
+class AppealCreate(Strict):
+    fact = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    subject = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    description = fields.Str(required=True, validate=validate.Length(min=1, max=20000))
+    company = fields.Nested(CompanyIn, required=True)
+    project_id = fields.Int(load_default=None, strict=True)
+    channel = fields.Str(load_default=None)
+    received_at = fields.DateTime(load_default=None)
+
+
+class PersonOut(Schema):
+    login = fields.Str()
+    name = fields.Str()
+    email = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    org = fields.Str(allow_none=True)
+
+
+class OrgOut(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    kind = fields.Str(allow_none=True)
+
+
+class RolesOut(Schema):
+    head = fields.Nested(PersonOut, allow_none=True)
+    coordinator = fields.Nested(PersonOut, allow_none=True)
+    manager = fields.Nested(PersonOut, allow_none=True)
+
+
+class CompanyOut(Schema):
+    name = fields.Str()
+    inn = fields.Str()
+    org = fields.Str(allow_none=True)
+
+
+class AnswerOut(Schema):
+    text = fields.Str()
+    at = fields.DateTime(allow_none=True)
+
+
+class AppealOut(Schema):
+    id = fields.Int()
+    number = fields.Int()
+    status = fields.Str()
+    status_name = fields.Str()
+    appeal_type = fields.Str()
+    fact = fields.Str()
+    fact_name = fields.Str()
+    category = fields.Str()
+    category_name = fields.Str()
+    subcategory = fields.Str()
+    subcategory_name = fields.Str()
+    subject = fields.Str()
+    description = fields.Str()
+    company = fields.Nested(CompanyOut)
+    investor = fields.Nested(PersonOut, allow_none=True)
+    channel = fields.Str()
+    project_id = fields.Int(allow_none=True)
+    received_at = fields.DateTime()
+    created_at = fields.DateTime()
+    deadline = fields.Date()
+    deadline_at = fields.DateTime()
+    overdue = fields.Bool()
+    overdue_at = fields.DateTime(allow_none=True)
+    agency_org = fields.Nested(OrgOut, allow_none=True)
+    executor_org = fields.Nested(OrgOut, allow_none=True)
+    roles = fields.Nested(RolesOut)
+    rework_count = fields.Int()
+    rating = fields.Int(allow_none=True)
+    outcome = fields.Str(allow_none=True)
+    answer = fields.Nested(AnswerOut, allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class HistoryItemOut(Schema):
+    id = fields.Int()
+    at = fields.DateTime()
+    actor = fields.Str()
+    role = fields.Str(allow_none=True)
+    action = fields.Str()
+    task = fields.Str(allow_none=True)
+    status_from = fields.Str(allow_none=True)
+    status_to = fields.Str(allow_none=True)
+    data = fields.Dict()
+
+
+class CommentIn(Strict):
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
+
+
+class CommentOut(Schema):
+    id = fields.Int()
+    at = fields.DateTime()
+    author = fields.Str()
+    role = fields.Str(allow_none=True)
+    kind = fields.Str()
+    text = fields.Str()
+
+
+class TaskAppealOut(Schema):
+    number = fields.Int()
+    subject = fields.Str()
+    status = fields.Str()
+    status_name = fields.Str(allow_none=True)
+    deadline = fields.Date()
+    appeal_type = fields.Str()
+
+
+class FormFieldOut(Schema):
+    name = fields.Str()
+    type = fields.Str()
+    required = fields.Bool()
+    choices = fields.List(fields.Raw())
+
+
+class FormActionOut(Schema):
+    name = fields.Str()
+    label = fields.Str()
+    status_to = fields.Str(allow_none=True)
+    fields = fields.List(fields.Nested(FormFieldOut))
+
+
+class FormOut(Schema):
+    actions = fields.List(fields.Nested(FormActionOut))
+
+
+class TaskOut(Schema):
+    id = fields.Int()
+    appeal_id = fields.Int(allow_none=True)
+    project_id = fields.Int(allow_none=True)
+    name = fields.Str()
+    title = fields.Str()
+    role = fields.Str()
+    org = fields.Str(allow_none=True)
+    assignee = fields.Str(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    state = fields.Str()
+    created_at = fields.DateTime()
+    actions = fields.List(fields.Str())
+    appeal = fields.Nested(TaskAppealOut)
+    form = fields.Nested(FormOut)
+
+
+class TaskComplete(Schema):
+    """`action` plus the action's fields; the fields are checked against the diagram's form."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    action = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+
+
+class NextTaskOut(Schema):
+    name = fields.Str()
+    title = fields.Str()
+    role = fields.Str()
+
+
+class TaskResultOut(Schema):
+    task_id = fields.Int()
+    action = fields.Str()
+    status_from = fields.Str(allow_none=True)
+    status_to = fields.Str(allow_none=True)
+    appeal = fields.Nested(AppealOut)
+    next_tasks = fields.List(fields.Nested(NextTaskOut))
+
+
+class GreenCorridorIn(Strict):
+    investment_usd = fields.Float(required=True, validate=validate.Range(min=0))
+    global2000 = fields.Bool(required=True)
+    tech_level = fields.Str(required=True, validate=validate.OneOf(["non_manufacturing", "unlisted", "medium", "high"]))
+    jobs = fields.Int(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class ProcessVersionOut(Schema):
+    id = fields.Int()
+    process_id = fields.Str()
+    version = fields.Int()
+    content_hash = fields.Str()
+    filename = fields.Str()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.Str(allow_none=True)
+    is_current = fields.Bool()
