@@ -1,0 +1,36 @@
+# Koridor — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export KORIDOR_PACK ?= leningrad
+
+.PHONY: demo test test-sqlite lint bench install serve clean
+
+$(BIN)/koridor: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(BIN)/koridor
+
+install: $(BIN)/koridor
+
+## make demo: venv + install + SQLite database + Leningrad pack + demo data, serve on :8000
+demo: install
+	$(BIN)/koridor demo
+	$(BIN)/koridor serve --host 127.0.0.1 --port 8000
+
+serve: install
+	$(BIN)/koridor serve --host 127.0.0.1 --port 8000
+
+## make test: the whole suite; PostgreSQL too when KORIDOR_TEST_POSTGRES_URL is set
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check engine services web classifiers tests tools
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
