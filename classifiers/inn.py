@@ -8,7 +8,7 @@ _W12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 def _check(digits: list[int], weights: tuple[int, ...]) -> int:
-    return sum(d * w for d, w in zip(digits, weights)) % 11 % 10
+    return sum(d * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
 
 
 def inn_problem(value: str) -> str | None:

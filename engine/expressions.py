@@ -108,7 +108,7 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:  # noqa: C901 - a fla
         return _BINOPS[type(node.op)](_eval(node.left, names), _eval(node.right, names))
     if isinstance(node, ast.Compare):
         left = _eval(node.left, names)
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = _eval(comparator, names)
             try:
                 if not _CMPOPS[type(op)](left, right):
@@ -162,7 +162,7 @@ class SafeScriptEngine(PythonScriptEngine):
         try:
             return safe_eval(expression, names)
         except Exception as err:  # noqa: BLE001 - reported with the task
-            raise WorkflowTaskException(f"Ошибка в выражении '{expression}': {err}", task=task, exception=err)
+            raise WorkflowTaskException(f"Ошибка в выражении '{expression}': {err}", task=task, exception=err) from err
 
     def execute(self, task, script, external_context=None):
         raise WorkflowTaskException("Script tasks are disabled in Koridor: use a service task", task=task)

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import state as state_io
 from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
@@ -25,7 +25,7 @@ from .expressions import Effect, SafeScriptEngine
 from .history import append_event
 from .inbox import sync_inbox, sync_timers
 from .models import ProcessDefinition, ProcessInstance, Timer
-from .specs import ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
+from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
 
@@ -127,6 +127,7 @@ class ProcessEngine:
         workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=engine)
         start = workflow.get_tasks(state=TaskState.READY)[0]
         start.data.update(data)
+        workflow.data[SHARED_KEY] = dict(data)
         row = ProcessInstance(definition_id=definition.id, process_id=process_id, subject_type=subject_type,
                               subject_id=subject_id, status=None, completed=False, state="{}", steps=0,
                               created_at=now, updated_at=now)
@@ -154,6 +155,7 @@ class ProcessEngine:
                                    {"action": [f"допустимо: {', '.join(human.actions)}"]})
         task.data.update(fields)
         task.data.update(extra_data or {})
+        run.workflow.data.setdefault(SHARED_KEY, {}).update(extra_data or {})
         task.data["action"] = action
         if spec.status:
             self._set_status(run, self._resolve(spec.status, task.data), human.bpmn_id)

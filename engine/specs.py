@@ -13,19 +13,23 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 
 from .errors import DiagramRejected
 from .expressions import UnsafeExpression, compile_expression
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
+# Process variables set by the services (deadline_at, executor_org, ...), kept on the
+# top workflow too: a waiting boundary timer holds a copy of the data from when it was
+# armed, so it reads these to see a deadline moved later.
+SHARED_KEY = "koridor_shared"
 FIELD_TYPES = ("text", "org", "user", "date", "rating", "outcome", "int")
 
 
@@ -219,12 +223,12 @@ def to_utc(value: object) -> datetime | None:
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
-        dt = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        dt = datetime(value.year, value.month, value.day, tzinfo=UTC)
     else:
         dt = datetime.fromisoformat(str(value))
     if dt.tzinfo is None:
         raise ValueError(f"naive datetime in process data: {value!r}")
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 class ClockTimeDate(TimeDateEventDefinition):
@@ -246,7 +250,8 @@ class ClockTimeDate(TimeDateEventDefinition):
 
 def timer_due(my_task, definition) -> datetime | None:
     """Evaluate a timer's expression for a waiting task; None when the data has no date yet."""
-    value = my_task.workflow.script_engine.evaluate(my_task, definition.expression)
+    shared = my_task.workflow.top_workflow.data.get(SHARED_KEY) or {}
+    value = my_task.workflow.script_engine.evaluate(my_task, definition.expression, external_context=shared)
     due = to_utc(value)
     my_task._set_internal_data(event_value=due.isoformat() if due else None)
     return due

@@ -1,10 +1,10 @@
 """The services' shared context: database, engine, the pack's rules, settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from functools import cached_property
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from classifiers.calendar import ProductionCalendar
@@ -17,7 +17,7 @@ from .settings import Settings
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass

@@ -62,7 +62,7 @@ def appeal_docx(ctx: Context, actor: Actor, appeal_id: int) -> tuple[bytes, str]
     doc.add_heading("История работ по обращению", level=2)
     hist = doc.add_table(rows=1, cols=5)
     hist.style = "Table Grid"
-    for cell, title in zip(hist.rows[0].cells, ("Когда", "Кто", "Роль", "Действие", "Статус")):
+    for cell, title in zip(hist.rows[0].cells, ("Когда", "Кто", "Роль", "Действие", "Статус"), strict=True):
         cell.text = title
     for event in history:
         cells = hist.add_row().cells

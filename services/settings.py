@@ -20,7 +20,7 @@ class Settings:
     testing: bool = False
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         """Read KORIDOR_* variables; keyword overrides win (tests, CLI flags)."""
         env = os.environ
         values = {

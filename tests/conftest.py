@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ class FakeClock:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 8, 18, 7, 54, tzinfo=timezone.utc))  # 10:54 in Saint Petersburg
+    return FakeClock(datetime(2025, 8, 18, 7, 54, tzinfo=UTC))  # 10:54 in Saint Petersburg
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from services.directory import issue_token
 
 from ..auth import ctx, current_actor, login_required
 from ..openapi import openapi_document
-from ..schemas import (DeadlineRequest, DeadlineResponse, GreenCorridorIn, ProcessVersionOut, TokenRequest,
-                       TokenResponse)
+from ..schemas import DeadlineRequest, DeadlineResponse, GreenCorridorIn, ProcessVersionOut, TokenRequest, TokenResponse
 from . import bp, json_body
 
 
