@@ -29,8 +29,10 @@ test: install
 lint: install
 	$(BIN)/ruff check engine services web classifiers tests tools
 
+## make bench: throughput and loop-cost figures (SQLite, PostgreSQL, raw SpiffWorkflow)
 bench: install
-	$(BIN)/python -m bench.run
+	KORIDOR_BENCH_POSTGRES_URL="$${KORIDOR_BENCH_POSTGRES_URL:-$$(bash .ci/postgres.sh koridor_bench)}" \
+		$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

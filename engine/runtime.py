@@ -221,18 +221,28 @@ class ProcessEngine:
             if status:
                 self._set_status(run, self._resolve(status, task.data), task.task_spec.bpmn_id)
         try:
-            run.workflow.refresh_timers()
-            run.workflow.do_engine_steps(did_complete_task=did_complete)
+            # do_engine_steps ends with refresh_timers(), which may make a timer that is
+            # already due READY without running it: run again until nothing automatic is left.
+            for _ in range(100):
+                run.workflow.refresh_timers()
+                run.workflow.do_engine_steps(did_complete_task=did_complete)
+                if not any(not t.task_spec.manual for t in run.workflow.get_tasks(state=TaskState.READY)):
+                    break
         except WorkflowException as err:
             raise ValidationFailed(f"Ошибка процесса: {err}") from err
         state_io.prune(run.workflow)
 
     @staticmethod
-    def _resolve(status: str, data: dict[str, Any]) -> str:
-        return str(data.get(status[1:])) if status.startswith("$") else status
+    def _resolve(status: str, data: dict[str, Any]) -> str | None:
+        if not status.startswith("$"):
+            return status
+        value = data.get(status[1:])
+        return str(value) if value not in (None, "") else None
 
     @staticmethod
-    def _set_status(run: _Run, status: str, node: str) -> None:
+    def _set_status(run: _Run, status: str | None, node: str) -> None:
+        if status is None:  # a $variable status whose variable is not set: no change
+            return
         previous = run.status_changes[-1][2] if run.status_changes else run.row.status
         if status != previous:
             run.status_changes.append((node, previous, status))

@@ -17,11 +17,12 @@ from engine.errors import ValidationFailed
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
-from .appeals import FINAL, appeal_view
+from .appeals import appeal_view
 from .context import Actor, Context
+from .effects import apply_run, notify
 from .inbox import OUTCOMES, locate_task
 from .intake import end_of_day
-from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Notification, Organisation, User
+from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Organisation, User
 
 COMMENT_KINDS = {("moderate", "clarify"): ("clarification_request", "question"),
                  ("reply_clarification", "reply"): ("clarification_reply", "text"),
@@ -86,12 +87,6 @@ def _executor(session: Session, code: str, field: str) -> Organisation:
     return org
 
 
-def _notify(session: Session, logins: list[str | None], appeal: Appeal, event: str, text: str,
-            now: datetime) -> None:
-    for login in dict.fromkeys(filter(None, logins)):
-        session.add(Notification(recipient=login, appeal_id=appeal.id, event=event, text=text, created_at=now))
-
-
 def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> None:
     exists = session.scalar(select(AppealRoute).where(AppealRoute.appeal_id == appeal.id,
                                                       AppealRoute.org_code == org_code))
@@ -116,7 +111,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
         appeal.coordinator_login = appeal.coordinator_login or actor.login
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
-        _notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
+        notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
     elif action == "redirect":
         org = _executor(s, fields["org"], "org")
         if org.code == appeal.executor_org:
@@ -125,7 +120,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
         appeal.executor_org, appeal.manager_login = org.code, None
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": None}
-        _notify(s, [appeal.coordinator_login], appeal, "redirected",
+        notify(s, [appeal.coordinator_login], appeal, "redirected",
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":
         appeal.manager_login = actor.login
@@ -136,7 +131,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
             raise ValidationFailed("Новый срок должен быть позже текущего",
                                    {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
         appeal.extension_until = until
-        _notify(s, [appeal.head_login], appeal, "extension_requested",
+        notify(s, [appeal.head_login], appeal, "extension_requested",
                 f"Запрошен перенос срока по обращению №{appeal.number}", now)
     elif action == "approve" and task == "decide_extension":
         until = appeal.extension_until
@@ -153,17 +148,17 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
         appeal.answered_at = now
         due = now + timedelta(days=ctx.settings.rating_period_days)
         extra = {"rating_due_at": due.isoformat()}
-        _notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
+        notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
     elif action == "accept" and task == "rate":
         appeal.rating = fields["rating"]
     elif action == "rework":
         appeal.rework_count += 1
         appeal.answered_at = None
         history = {"rework_count": appeal.rework_count}
-        _notify(s, [appeal.manager_login, appeal.coordinator_login], appeal, "rework",
+        notify(s, [appeal.manager_login, appeal.coordinator_login], appeal, "rework",
                 f"Обращение №{appeal.number} отправлено на доработку", now)
     elif action == "clarify":
-        _notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
+        notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
     kind = COMMENT_KINDS.get((task, action))
     if kind:
         s.add(Comment(appeal_id=appeal.id, at=now, author=actor.login, role=None, kind=kind[0],
@@ -191,9 +186,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         result: RunResult = ctx.engine.complete(
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})
-        appeal.status = result.status_to or appeal.status
-        if result.completed or appeal.status in FINAL:
-            appeal.closed_at = appeal.closed_at or now
+        apply_run(s, result, now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return {"task_id": task_id, "action": action, "status_from": result.status_from,

@@ -1,7 +1,7 @@
 """Reading appeals: who may see what, the appeal view, history and comments."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
@@ -89,9 +89,9 @@ def is_overdue(appeal: Appeal, now: datetime) -> bool:
 
 
 def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
-    """The appeal as the API returns it."""
+    """The appeal as the API returns it (timestamps in UTC)."""
     fact = ctx.classifier.fact(appeal.fact_code)
-    return {
+    return _utc({
         "id": appeal.id, "number": appeal.number, "status": appeal.status,
         "status_name": STATUS_RU.get(appeal.status, appeal.status),
         "appeal_type": appeal.appeal_type, "fact": appeal.fact_code, "fact_name": fact.name,
@@ -103,14 +103,22 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
         "project_id": appeal.project_id, "received_at": appeal.received_at, "created_at": appeal.created_at,
         "deadline": appeal.deadline, "deadline_at": appeal.deadline_at,
         "overdue": is_overdue(appeal, now), "overdue_at": appeal.overdue_at,
-        "agency_org": _org(session, appeal.agency_org), "executor_org": _org(session, appeal.executor_org),
+        "agency_org": appeal.agency_org, "agency": _org(session, appeal.agency_org),
+        "executor_org": appeal.executor_org, "executor": _org(session, appeal.executor_org),
         "roles": {"head": _person(session, appeal.head_login),
                   "coordinator": _person(session, appeal.coordinator_login),
                   "manager": _person(session, appeal.manager_login)},
         "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
         "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
         "closed_at": appeal.closed_at,
-    }
+    })
+
+
+def _utc(view: dict[str, Any]) -> dict[str, Any]:
+    for key, value in view.items():
+        if isinstance(value, datetime):
+            view[key] = value.astimezone(timezone.utc)
+    return view
 
 
 def list_appeals(ctx: Context, actor: Actor, as_role: str | None = None, status: str | None = None,

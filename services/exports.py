@@ -46,7 +46,7 @@ def appeal_docx(ctx: Context, actor: Actor, appeal_id: int) -> tuple[bytes, str]
             ("Создано", _d(appeal["created_at"], tz)), ("Ответить до", _d(appeal["deadline"], tz)),
             ("Просрочено", "да" if appeal["overdue"] else "нет"),
             ("Организация", f"{appeal['company']['name']}, ИНН {appeal['company']['inn']}"),
-            ("Исполнитель", (appeal["executor_org"] or {}).get("name", "—"))]
+            ("Исполнитель", (appeal["executor"] or {}).get("name", "—"))]
     for role, person in appeal["roles"].items():
         contact = ", ".join(filter(None, [person.get("name"), person.get("email"), person.get("phone")])) if person else "—"
         rows.append((ROLE_RU[role], contact))

@@ -14,7 +14,7 @@ from .appeals import STATUS_RU
 from .context import Actor, Context
 from .models import Appeal
 
-OUTCOMES = ("resolved", "not_resolved", "deferred")
+OUTCOMES = ("resolved", "not_resolved", "deferred", "declined")
 
 
 def _mine(actor: Actor):

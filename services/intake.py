@@ -104,7 +104,9 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
                 raise ValidationFailed("Проект не найден", {"project_id": ["нет такого проекта"]})
         company = body["company"]
         company_org = actor.org_code if actor.has("investor") else _company_org(s, company)
-        investor = actor.login if actor.has("investor") else None
+        investor = actor.login if actor.has("investor") else s.scalar(
+            select(User.login).where(User.org_code == company_org, User.active.is_(True),
+                                     User.roles.like("%investor%")).order_by(User.id))
         deadline = deadline_for(ctx, s, fact.code, received_at)
         deadline_at = end_of_day(ctx, deadline.deadline)
         head = s.scalar(select(User.login).where(User.org_code == agency.code, User.active.is_(True),

@@ -13,7 +13,7 @@ from .directory import actor_for, add_org, add_user
 from .inbox import list_tasks
 from .intake import submit_appeal
 from .models import Organisation, User
-from .process_models import deploy_process_model
+from .process_models import deploy_process_model, list_process_models
 from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
@@ -26,8 +26,11 @@ def init_system(ctx: Context) -> list[dict]:
     """Create or upgrade the schema and deploy the pack's diagrams (idempotent)."""
     upgrade(ctx.settings.database_url)
     deployed = []
+    current = {m["process_id"] for m in list_process_models(ctx)}
     for name in PACK_DIAGRAMS[ctx.pack.code]:
         path: Path = BPMN_DIR / name
+        if path.stem in current:  # never replace what an analyst deployed since
+            continue
         deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
     return deployed
 

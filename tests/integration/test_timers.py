@@ -82,3 +82,27 @@ def test_unrated_answer_closes_by_the_system_after_the_rating_period(ctx, clock)
     last = appeal_history(ctx, investor, appeal["id"])[-1]
     assert last["actor"] == "system" and last["status_to"] == "not_resolved"
     assert inbox.list_tasks(ctx, investor) == []
+
+
+def test_accepting_after_the_deadline_escalates_at_once(ctx, clock):
+    build_world(ctx)
+    investor, moderator = _actors(ctx, "investor", "moderator")
+    appeal = submit_appeal(ctx, investor, {"fact": FACT_CONSULTATION, "subject": "s", "description": "d",
+                                           "company": COMPANY})
+    clock.advance(days=10)  # nobody ran the sweep; the moderation timer is due too
+    _do(ctx, moderator, "accept", executor_org="kdh")
+    view = get_appeal(ctx, investor, appeal["id"])
+    assert view["overdue"] and view["overdue_at"] == clock.now
+    events = [e["action"] for e in appeal_history(ctx, investor, appeal["id"])]
+    assert events.count("overdue") == 1
+    assert fire_due_timers(ctx) == 0
+
+
+def test_operator_appeal_for_a_known_company_goes_to_its_investor(ctx):
+    build_world(ctx)
+    operator, moderator, investor = _actors(ctx, "operator", "moderator", "investor")
+    appeal = submit_appeal(ctx, operator, {"fact": FACT_CONSULTATION, "subject": "Звонок", "description": "d",
+                                           "company": COMPANY, "channel": "phone"})
+    assert appeal["investor"]["login"] == "investor"
+    _do(ctx, moderator, "clarify", question="Уточните адрес")
+    assert [t["name"] for t in inbox.list_tasks(ctx, investor)] == ["reply_clarification"]
