@@ -85,7 +85,8 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # No autoflush: use cases flush where they need ids; fewer round trips per step.
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:

@@ -62,21 +62,19 @@ def load_visible(session: Session, actor: Actor, appeal_id: int) -> Appeal:
     return appeal
 
 
-def _person(session: Session, login: str | None) -> dict[str, Any] | None:
-    if not login:
-        return None
-    user = session.scalar(select(User).where(User.login == login))
-    if user is None:
-        return {"login": login, "name": login}
-    return {"login": user.login, "name": user.name, "email": user.email, "phone": user.phone,
-            "org": user.org_code}
+def _people(session: Session, logins: list[str | None]) -> dict[str, dict[str, Any]]:
+    wanted = {x for x in logins if x}
+    found = {u.login: u for u in session.scalars(select(User).where(User.login.in_(wanted)))} if wanted else {}
+    return {login: ({"login": u.login, "name": u.name, "email": u.email, "phone": u.phone, "org": u.org_code}
+                    if (u := found.get(login)) else {"login": login, "name": login}) for login in wanted}
 
 
-def _org(session: Session, code: str | None) -> dict[str, Any] | None:
-    if not code:
-        return None
-    org = session.scalar(select(Organisation).where(Organisation.code == code))
-    return {"code": code, "name": org.name if org else code, "kind": org.kind if org else None}
+def _orgs(session: Session, codes: list[str | None]) -> dict[str, dict[str, Any]]:
+    wanted = {x for x in codes if x}
+    found = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(wanted)))} \
+        if wanted else {}
+    return {code: {"code": code, "name": found[code].name if code in found else code,
+                   "kind": found[code].kind if code in found else None} for code in wanted}
 
 
 def is_overdue(appeal: Appeal, now: datetime) -> bool:
@@ -91,6 +89,9 @@ def is_overdue(appeal: Appeal, now: datetime) -> bool:
 def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
     """The appeal as the API returns it (timestamps in UTC)."""
     fact = ctx.classifier.fact(appeal.fact_code)
+    people = _people(session, [appeal.investor_login, appeal.head_login, appeal.coordinator_login,
+                               appeal.manager_login])
+    orgs = _orgs(session, [appeal.agency_org, appeal.executor_org])
     return _utc({
         "id": appeal.id, "number": appeal.number, "status": appeal.status,
         "status_name": STATUS_RU.get(appeal.status, appeal.status),
@@ -99,15 +100,15 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
         "subcategory": appeal.subcategory_code, "subcategory_name": fact.subcategory_name,
         "subject": appeal.subject, "description": appeal.description,
         "company": {"name": appeal.company_name, "inn": appeal.company_inn, "org": appeal.company_org},
-        "investor": _person(session, appeal.investor_login), "channel": appeal.channel,
+        "investor": people.get(appeal.investor_login or ""), "channel": appeal.channel,
         "project_id": appeal.project_id, "received_at": appeal.received_at, "created_at": appeal.created_at,
         "deadline": appeal.deadline, "deadline_at": appeal.deadline_at,
         "overdue": is_overdue(appeal, now), "overdue_at": appeal.overdue_at,
-        "agency_org": appeal.agency_org, "agency": _org(session, appeal.agency_org),
-        "executor_org": appeal.executor_org, "executor": _org(session, appeal.executor_org),
-        "roles": {"head": _person(session, appeal.head_login),
-                  "coordinator": _person(session, appeal.coordinator_login),
-                  "manager": _person(session, appeal.manager_login)},
+        "agency_org": appeal.agency_org, "agency": orgs.get(appeal.agency_org),
+        "executor_org": appeal.executor_org, "executor": orgs.get(appeal.executor_org or ""),
+        "roles": {"head": people.get(appeal.head_login or ""),
+                  "coordinator": people.get(appeal.coordinator_login or ""),
+                  "manager": people.get(appeal.manager_login or "")},
         "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
         "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
         "closed_at": appeal.closed_at,
