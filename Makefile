@@ -27,7 +27,7 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check engine services web classifiers tests tools
+	$(BIN)/ruff check engine services web classifiers tests tools bench
 
 ## make bench: throughput and loop-cost figures (SQLite, PostgreSQL, raw SpiffWorkflow)
 bench: install

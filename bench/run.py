@@ -11,7 +11,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -24,8 +24,8 @@ from services import actions, inbox
 from services.directory import actor_for
 from services.intake import submit_appeal
 from services.settings import Settings
-from web import create_app
 from tests.support import COMPANY, FACT_PROBLEM, build_world
+from web import create_app
 
 BPMN = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "appeal.bpmn"
 LIFECYCLE = [("moderator", "accept", {"executor_org": "kdh"}), ("kdh_manager", "take", {}),
@@ -37,7 +37,7 @@ APPEALS_PER_ROUND = 20
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2025, 8, 18, 8, 0, tzinfo=timezone.utc)
+        self.now = datetime(2025, 8, 18, 8, 0, tzinfo=UTC)
 
     def __call__(self):
         self.now += timedelta(milliseconds=1)

@@ -1,7 +1,7 @@
 """Reading appeals: who may see what, the appeal view, history and comments."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
@@ -118,7 +118,7 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
 def _utc(view: dict[str, Any]) -> dict[str, Any]:
     for key, value in view.items():
         if isinstance(value, datetime):
-            view[key] = value.astimezone(timezone.utc)
+            view[key] = value.astimezone(UTC)
     return view
 
 
