@@ -65,6 +65,7 @@ class HumanTaskSpec:
     assignee_var: str | None
     due_var: str | None
     actions: dict[str, ActionSpec]
+    step: str  # what the task is for (moderation, execution, ...): services key on it, not on ids
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _human_task(ts) -> HumanTaskSpec:
     return HumanTaskSpec(
         bpmn_id=ts.bpmn_id, title=props.get("title") or ts.bpmn_name or ts.bpmn_id, role=ts.lane,
         org_var=props.get("org"), assignee_var=props.get("assignee"), due_var=props.get("due"),
-        actions=actions,
+        actions=actions, step=props.get("step") or ts.bpmn_id,
     )
 
 

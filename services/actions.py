@@ -24,11 +24,12 @@ from .inbox import OUTCOMES, locate_task
 from .intake import end_of_day
 from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Organisation, User
 
-COMMENT_KINDS = {("moderate", "clarify"): ("clarification_request", "question"),
-                 ("reply_clarification", "reply"): ("clarification_reply", "text"),
-                 ("moderate", "reject"): ("rejection", "reason"),
-                 ("approve_answer", "return"): ("remarks", "remarks"),
-                 ("rate", "rework"): ("rework_reason", "reason")}
+# (step, action) -> (comment kind, field): the dialogue the investor and staff see.
+COMMENT_KINDS = {("moderation", "clarify"): ("clarification_request", "question"),
+                 ("clarification", "reply"): ("clarification_reply", "text"),
+                 ("moderation", "reject"): ("rejection", "reason"),
+                 ("approval", "return"): ("remarks", "remarks"),
+                 ("rating", "rework"): ("rework_reason", "reason")}
 
 
 def _clean(spec: ActionSpec, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -94,12 +95,13 @@ def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> No
         session.add(AppealRoute(appeal_id=appeal.id, org_code=org_code, routed_at=now))
 
 
-def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, action: str,
+def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, action: str,
            fields: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The appeal's side of an action: returns (process data changes, extra history data)."""
+    """The appeal's side of an action (keyed by the task's declared step and the action name):
+    returns (process data changes, extra history data)."""
     extra: dict[str, Any] = {}
     history: dict[str, Any] = {}
-    if action == "accept" and task == "moderate":
+    if action == "accept" and step == "moderation":
         org = _executor(s, fields["executor_org"], "executor_org")
         manager = fields.get("manager")
         if manager:
@@ -109,6 +111,10 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
                                        {"manager": [f"нет менеджера '{manager}' в организации '{org.code}'"]})
         appeal.executor_org, appeal.manager_login = org.code, manager or None
         appeal.coordinator_login = appeal.coordinator_login or actor.login
+        for name in ("subject", "description"):  # the moderator may correct the investor's text
+            if fields.get(name) and fields[name] != getattr(appeal, name):
+                history[f"{name}_before"] = getattr(appeal, name)
+                setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
         notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
@@ -133,7 +139,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
         appeal.extension_until = until
         notify(s, [appeal.head_login], appeal, "extension_requested",
                 f"Запрошен перенос срока по обращению №{appeal.number}", now)
-    elif action == "approve" and task == "decide_extension":
+    elif action == "approve" and step == "extension":
         until = appeal.extension_until
         history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat()}
         appeal.deadline, appeal.deadline_at = until, end_of_day(ctx, until)
@@ -144,12 +150,12 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
     elif action == "answer":
         appeal.answer_text, appeal.outcome = fields["text"], fields["outcome"]
         extra = {"outcome": fields["outcome"]}
-    elif action == "approve" and task == "approve_answer":
+    elif action == "approve" and step == "approval":
         appeal.answered_at = now
         due = now + timedelta(days=ctx.settings.rating_period_days)
         extra = {"rating_due_at": due.isoformat()}
         notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
-    elif action == "accept" and task == "rate":
+    elif action == "accept" and step == "rating":
         appeal.rating = fields["rating"]
     elif action == "rework":
         appeal.rework_count += 1
@@ -159,7 +165,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, task: str, ac
                 f"Обращение №{appeal.number} отправлено на доработку", now)
     elif action == "clarify":
         notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
-    kind = COMMENT_KINDS.get((task, action))
+    kind = COMMENT_KINDS.get((step, action))
     if kind:
         s.add(Comment(appeal_id=appeal.id, at=now, author=actor.login, role=None, kind=kind[0],
                       text=fields[kind[1]]))
@@ -182,7 +188,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         if errors:
             raise ValidationFailed("Проверьте поля формы", errors)
         appeal = s.get(Appeal, task.subject_id)
-        extra, history = _apply(ctx, s, actor, appeal, task.bpmn_id, action, fields, now)
+        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now)
         result: RunResult = ctx.engine.complete(
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})

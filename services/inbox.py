@@ -37,8 +37,10 @@ def list_tasks(ctx: Context, actor: Actor, state: str = "open", limit: int = 200
         items = []
         for task, appeal in s.execute(query):
             item = task_item(ctx, task, appeal)
+            form = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
+            item["step"] = form.step
             if task.state == "open":
-                item["actions"] = list(ctx.engine.task_form(s, task.instance_id, task.bpmn_id).actions)
+                item["actions"] = list(form.actions)
             items.append(item)
         return items
 
@@ -90,6 +92,7 @@ def task_detail(ctx: Context, actor: Actor, task_id: int) -> dict[str, Any]:
         appeal = s.get(Appeal, task.subject_id) if task.subject_type == "appeal" else None
         item = task_item(ctx, task, appeal)
         spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
+        item["step"] = spec.step
         item["actions"] = list(spec.actions) if task.state == "open" else []
         item["form"] = {"actions": [
             {"name": a.name, "label": a.label, "status_to": a.status,

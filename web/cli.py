@@ -7,6 +7,7 @@ import click
 
 from engine.errors import KoridorError
 from services import directory, setup
+from services.scheduler import build_scheduler
 from services.timers import fire_due_timers
 
 from . import create_app
@@ -92,11 +93,23 @@ def timers() -> None:
 
 
 @main.command()
+@click.option("--interval", default=60, type=int, help="seconds between sweeps")
+def scheduler(interval: int) -> None:
+    """Run the time sweeps in the foreground (for set-ups with separate processes)."""
+    click.echo(f"Планировщик: таймеры каждые {interval} с")
+    build_scheduler(_ctx(), interval, blocking=True).start()
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the API and pages (waitress when installed, else the Flask server)."""
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=True,
+              help="also run the timer sweeps in this process (single-machine set-up)")
+def serve(host: str, port: int, with_scheduler: bool) -> None:
+    """Serve the API (waitress) and, unless --no-scheduler, the timer sweeps."""
     app = create_app()
+    if with_scheduler:
+        build_scheduler(app.extensions["koridor"]).start()
     try:
         from waitress import serve as waitress_serve
     except ImportError:  # pragma: no cover

@@ -185,6 +185,7 @@ class TaskOut(Schema):
     appeal_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
     name = fields.Str()
+    step = fields.Str()
     title = fields.Str()
     role = fields.Str()
     org = fields.Str(allow_none=True)

@@ -210,3 +210,12 @@ def test_task_form_lists_actions_and_fields(people):
     accept = next(a for a in detail["form"]["actions"] if a["name"] == "accept")
     assert {"name": "executor_org", "type": "org", "required": True} in accept["fields"]
     assert inv.get(f"/api/v1/tasks/{task['id']}").status_code == 404
+
+
+def test_moderator_corrects_the_text_when_accepting_and_the_original_is_kept(people):
+    inv, mod = people["investor"], people["moderator"]
+    aid = inv.file(subject="сьезд")["id"]
+    result = mod.do(aid, "accept", executor_org="kdh", subject="Согласование съезда на промышленную улицу")
+    assert result["appeal"]["subject"] == "Согласование съезда на промышленную улицу"
+    accept = next(h for h in inv.get(f"/api/v1/appeals/{aid}/history").get_json()["items"] if h["action"] == "accept")
+    assert accept["data"]["subject_before"] == "сьезд"
