@@ -17,13 +17,14 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from . import state as state_io
 from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
 from .inbox import sync_inbox, sync_timers
+from .live import LiveWorkflows
 from .models import ProcessDefinition, ProcessInstance, Timer
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
@@ -75,6 +76,7 @@ class ProcessEngine:
         self.cache = cache or SpecCache()
         self._hash_by_definition: dict[int, str] = {}
         self._definition_of: dict[int, int] = {}  # instance -> definition (never changes)
+        self.live = LiveWorkflows()
 
     # -- definitions -------------------------------------------------------
     def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime) -> ProcessDefinition:
@@ -206,13 +208,18 @@ class ProcessEngine:
         query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if lock and session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        row = session.scalars(query).first()
+        row = session.scalars(query.options(defer(ProcessInstance.state))).first()
         if row is None:
             raise NotFound("Экземпляр процесса не найден")
         loaded = self._spec(session, row.definition_id)
-        engine = SafeScriptEngine(operations=self.operations)
+        workflow = self.live.take(row.id, row.version) if lock else None
+        if workflow is not None:
+            engine = workflow.script_engine
+            engine.effects.clear()
+        else:
+            engine = SafeScriptEngine(operations=self.operations)
+            workflow = state_io.load(row.state, loaded.spec, loaded.subprocess_specs, engine)
         engine.now = now
-        workflow = state_io.load(row.state, loaded.spec, loaded.subprocess_specs, engine)
         return _Run(row, loaded, workflow, engine)
 
     def _advance(self, run: _Run, actor: str, now: datetime) -> None:
@@ -295,6 +302,7 @@ class ProcessEngine:
             if type(err).__name__ == "StaleDataError":
                 raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
             raise
+        self.live.put_after_commit(session, row.id, row.version, run.workflow)
         data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
         return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
                          list(run.engine.effects), ready, data)

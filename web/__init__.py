@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, redirect
+from flask.json.provider import DefaultJSONProvider
 
 from engine.db import Database
 from engine.runtime import ProcessEngine
@@ -14,14 +15,26 @@ from services.settings import Settings
 from .errors import register_error_handlers
 
 
+class IsoJSONProvider(DefaultJSONProvider):
+    """JSON with ISO 8601 dates (Flask's default writes HTTP dates)."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
+    Flask.json_provider_class = IsoJSONProvider
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
                       JSON_SORT_KEYS=False, TESTING=settings.testing)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     ctx = Context(settings=settings, db=Database(settings.database_url), engine=ProcessEngine(),
                   clock=clock or utcnow)
     app.extensions["koridor"] = ctx

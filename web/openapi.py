@@ -111,6 +111,14 @@ def openapi_document() -> dict[str, Any]:
                                                          "TaskComplete", "TaskResultOut", params=[_path("task_id")])},
         "/api/v1/green-corridor/score": {"post": _op("Green-corridor scoring (seed 003 Appendix 1)",
                                                       "GreenCorridorIn")},
+        "/api/v1/reports/appeals-by-type": {"get": _op(
+            "Report by appeal type (seed 001): count, answered, in work, overdue, average rating, total",
+            params=[_query("from", "YYYY-MM-DD, creation date from"), _query("to", "YYYY-MM-DD, to"),
+                    _query("format", "xlsx for the file")])},
+        "/api/v1/reports/appeals-by-executor": {"get": _op(
+            "Report by executor × category → subcategory → fact (seed 001)",
+            params=[_query("from", "YYYY-MM-DD"), _query("to", "YYYY-MM-DD"), _query("org", "executing organisation"),
+                    _query("format", "xlsx for the file")])},
         "/api/v1/process-models": {
             "get": _op("Processes and their versions", out="List"),
             "post": {**_op("Deploy a BPMN diagram version (multipart field 'file')", out="ProcessVersionOut",

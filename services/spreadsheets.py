@@ -1,0 +1,82 @@
+"""Reports as XLSX (openpyxl): Russian headers, the period on top, dates as dates, widths set."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+COLUMNS = [("count", "Кол-во обращений"), ("answered", "Кол-во ответов"), ("in_work", "Кол-во в работе"),
+           ("overdue", "Кол-во просроченных"), ("avg_rating", "Средняя оценка ответа")]
+EXECUTOR_COLUMNS = [("count", "Количество обращений"), ("answered", "Количество ответов"),
+                    ("in_work", "Количество в работе"), ("rework_percent", "Количество на доработке, %"),
+                    ("avg_rating", "Средняя оценка ответа"), ("overdue", "Количество просроченных")]
+
+
+def _head(ws, report: dict[str, Any], tz) -> int:
+    ws.append(["ОТЧЕТ"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([report["title"]])
+    ws.append(["Дата выгрузки:", report["exported_at"].astimezone(tz).date()])
+    ws.append(["Дата создания обращений:", report["from"], report["to"]])
+    for cell in (ws["B3"], ws["B4"], ws["C4"]):
+        cell.number_format = "DD.MM.YYYY"
+    ws.append([])
+    return ws.max_row + 1
+
+
+def _bold(ws, row: int) -> None:
+    for cell in ws[row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def by_type_xlsx(report: dict[str, Any], tz) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "По типу"
+    header = _head(ws, report, tz)
+    ws.append(["Тип обращения", *[title for _, title in COLUMNS]])
+    _bold(ws, header)
+    for row in report["rows"]:
+        ws.append([row["name"], *[row[key] for key, _ in COLUMNS]])
+    ws.append(["Итого", *[report["total"][key] for key, _ in COLUMNS]])
+    _bold(ws, ws.max_row)
+    _widths(ws, [28, 18, 16, 16, 20, 22])
+    return _save(wb)
+
+
+def by_executor_xlsx(report: dict[str, Any], tz) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "По категориям"
+    header = _head(ws, report, tz)
+    ws.append(["Исполнитель", "Категория / подкатегория / факт", *[title for _, title in EXECUTOR_COLUMNS]])
+    _bold(ws, header)
+    for executor in report["executors"]:
+        ws.append([executor["name"], "", *[executor[k] for k, _ in EXECUTOR_COLUMNS]])
+        _bold(ws, ws.max_row)
+        for cat in executor["categories"]:
+            ws.append(["", cat["name"], *[cat[k] for k, _ in EXECUTOR_COLUMNS]])
+            for sub in cat["subcategories"]:
+                ws.append(["", f"  {sub['name']}", *[sub[k] for k, _ in EXECUTOR_COLUMNS]])
+                ws.row_dimensions[ws.max_row].outlineLevel = 1
+                for fact in sub["facts"]:
+                    ws.append(["", f"    {fact['name']}", *[fact[k] for k, _ in EXECUTOR_COLUMNS]])
+                    ws.row_dimensions[ws.max_row].outlineLevel = 2
+    ws.append(["Итого", "", *[report["total"][k] for k, _ in EXECUTOR_COLUMNS]])
+    _bold(ws, ws.max_row)
+    _widths(ws, [32, 70, 16, 16, 16, 18, 18, 18])
+    return _save(wb)
+
+
+def _widths(ws, widths: list[int]) -> None:
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,45 @@
+"""Reports: JSON by default, `?format=xlsx` for the file."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, jsonify, request
+
+from engine.errors import ValidationFailed
+from services import reports, spreadsheets
+
+from ..auth import ctx, current_actor, login_required
+from . import bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _date(name: str) -> date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise ValidationFailed("Неверная дата", {name: ["дата в формате ГГГГ-ММ-ДД"]}) from err
+
+
+def _respond(report: dict, to_xlsx, filename: str):
+    if request.args.get("format") == "xlsx":
+        return Response(to_xlsx(report, ctx().tz), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return jsonify(report)
+
+
+@bp.get("/reports/appeals-by-type")
+@login_required
+def by_type():
+    report = reports.appeals_by_type(ctx(), current_actor(), _date("from"), _date("to"))
+    return _respond(report, spreadsheets.by_type_xlsx, "appeals-by-type.xlsx")
+
+
+@bp.get("/reports/appeals-by-executor")
+@login_required
+def by_executor():
+    report = reports.appeals_by_executor(ctx(), current_actor(), _date("from"), _date("to"), request.args.get("org"))
+    return _respond(report, spreadsheets.by_executor_xlsx, "appeals-by-executor.xlsx")
