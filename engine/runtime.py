@@ -233,7 +233,8 @@ class ProcessEngine:
             for _ in range(100):
                 run.workflow.refresh_timers()
                 run.workflow.do_engine_steps(did_complete_task=did_complete)
-                if not any(not t.task_spec.manual for t in run.workflow.get_tasks(state=TaskState.READY)):
+                if not any(not t.task_spec.manual for t in _all_tasks(run.workflow)
+                           if t.state == TaskState.READY):
                     break
         except WorkflowException as err:
             raise ValidationFailed(f"Ошибка процесса: {err}") from err
@@ -256,7 +257,9 @@ class ProcessEngine:
 
     def _ready(self, run: _Run) -> list[ReadyTask]:
         ready = []
-        for task in run.workflow.get_tasks(state=TaskState.READY, manual=True):
+        for task in _all_tasks(run.workflow):
+            if task.state != TaskState.READY or not task.task_spec.manual:
+                continue
             human = run.loaded.human_tasks[task.task_spec.bpmn_id]
             data = task.data
             ready.append(ReadyTask(
@@ -270,7 +273,9 @@ class ProcessEngine:
 
     def _waiting_timers(self, run: _Run) -> dict[str, tuple[str, datetime]]:
         timers = {}
-        for task in run.workflow.get_tasks(state=TaskState.WAITING):
+        for task in _all_tasks(run.workflow):
+            if task.state != TaskState.WAITING:
+                continue
             spec = task.task_spec
             if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, ClockTimeDate):
                 due = to_utc(task._get_internal_data("event_value"))
@@ -283,7 +288,7 @@ class ProcessEngine:
         row = run.row
         status_from = row.status
         ready = self._ready(run)
-        completed = run.workflow.is_completed()
+        completed = not ready and run.workflow.is_completed()
         if run.status_changes:
             row.status = run.status_changes[-1][2]
         if action != "timer" or run.status_changes:
@@ -306,6 +311,14 @@ class ProcessEngine:
         data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
         return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
                          list(run.engine.effects), ready, data)
+
+
+def _all_tasks(workflow: BpmnWorkflow):
+    """Every task of the top workflow and its live subprocesses: a flat scan (the tree is pruned, so it
+    is small), cheaper than the library's tree iterator."""
+    yield from workflow.tasks.values()
+    for sub in workflow.subprocesses.values():
+        yield from sub.tasks.values()
 
 
 def content_hash(xml: bytes) -> str:

@@ -197,4 +197,5 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         uow.commit()
         return {"task_id": task_id, "action": action, "status_from": result.status_from,
                 "status_to": result.status_to, "appeal": view,
-                "next_tasks": [{"name": t.bpmn_id, "title": t.title, "role": t.role} for t in result.ready]}
+                "next_tasks": [{"name": t.bpmn_id, "step": ctx.engine.task_form(s, task.instance_id, t.bpmn_id).step,
+                                "title": t.title, "role": t.role} for t in result.ready]}

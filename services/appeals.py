@@ -106,9 +106,9 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
         "overdue": is_overdue(appeal, now), "overdue_at": appeal.overdue_at,
         "agency_org": appeal.agency_org, "agency": orgs.get(appeal.agency_org),
         "executor_org": appeal.executor_org, "executor": orgs.get(appeal.executor_org or ""),
-        "roles": {"head": people.get(appeal.head_login or ""),
-                  "coordinator": people.get(appeal.coordinator_login or ""),
-                  "manager": people.get(appeal.manager_login or "")},
+        "roles": {role: people.get(login or "") or {"login": None}  # always an object: login null when unbound
+                  for role, login in (("head", appeal.head_login), ("coordinator", appeal.coordinator_login),
+                                      ("manager", appeal.manager_login))},
         "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
         "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
         "closed_at": appeal.closed_at,

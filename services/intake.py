@@ -14,6 +14,7 @@ from engine.errors import NotPermitted, ValidationFailed
 
 from .appeals import appeal_view
 from .context import Actor, Context
+from .effects import apply_run
 from .models import Appeal, AppealRoute, CalendarOverride, Organisation, Project, User
 
 CHANNELS = ("lk", "phone", "email", "meeting", "social", "letter", "portal", "messenger")
@@ -132,7 +133,7 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         role = "investor" if actor.has("investor") else "operator"
         result = ctx.engine.start(s, PROCESS_ID, "appeal", appeal.id, data, actor.login, role, now)
         appeal.instance_id = result.instance_id
-        appeal.status = result.status_to or appeal.status
+        apply_run(s, result, now)  # an operator may register an appeal whose deadline has passed
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return view

@@ -93,11 +93,20 @@ def _do(ctx: Context, login: str, action: str, **fields) -> None:
     complete_task(ctx, actor, task["id"], {"action": action, **fields})
 
 
+def _fact(ctx: Context, preferred: str, fallback_type: str) -> str:
+    """The preferred Leningrad fact, or the first fact of a type in this pack's classifier."""
+    facts = list(ctx.classifier.facts())
+    codes = {f.code for f in facts}
+    if preferred in codes:
+        return preferred
+    return next((f.code for f in facts if f.appeal_type == fallback_type), facts[0].code)
+
+
 def _demo_appeals(ctx: Context) -> None:
     investor, investor2 = _actor(ctx, "investor"), _actor(ctx, "investor2")
     company = {"name": "ООО «ТриА Девелопмент»", "inn": "9704098567"}
     submit_appeal(ctx, investor2, {
-        "fact": "roads.junction.technical_conditions_dispute", "subject": "Согласование съезда на промышленную улицу",
+        "fact": _fact(ctx, "roads.junction.technical_conditions_dispute", "problem"), "subject": "Согласование съезда на промышленную улицу",
         "description": "Получен отказ на согласование проекта съезда на промышленную улицу г. Тосно. "
                        "Просьба согласовать встречу по ВКС с главой комитета.",
         "company": {"name": "ООО «Ятэк Рус»", "inn": "4716012340"}})
@@ -107,13 +116,13 @@ def _demo_appeals(ctx: Context) -> None:
     _do(ctx, "head", "approve")
     _do(ctx, "investor2", "accept", rating=5)
     submit_appeal(ctx, investor, {
-        "fact": "construction.permits.commissioning_acceleration", "subject": "Ускорение получения РВЭ склада",
+        "fact": _fact(ctx, "construction.permits.commissioning_acceleration", "task"), "subject": "Ускорение получения РВЭ склада",
         "description": "Просим рассмотреть выдачу разрешения на ввод в эксплуатацию склада без выезда на осмотр.",
         "company": company})
     _do(ctx, "moderator", "accept", executor_org="kgkh")
     _do(ctx, "kgkh", "redirect", org="zanevka", reason="Вопрос в компетенции администрации поселения")
     submit_appeal(ctx, investor, {
-        "fact": "land.site_selection.free_plots_list", "subject": "Участок под реализацию проекта",
+        "fact": _fact(ctx, "land.site_selection.free_plots_list", "complex_consultation"), "subject": "Участок под реализацию проекта",
         "description": "Компанию заинтересовал несформированный земельный участок площадью 8222 кв.м "
                        "западнее участка 47:20:0112015:226 (Усть-Луга). Прошу сообщить возможность оформления.",
         "company": company})

@@ -209,6 +209,7 @@ class TaskComplete(Schema):
 
 class NextTaskOut(Schema):
     name = fields.Str()
+    step = fields.Str()
     title = fields.Str()
     role = fields.Str()
 

@@ -1,6 +1,8 @@
 """The deadline timer marks the appeal overdue and escalates without stopping the work."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from services import actions, inbox
@@ -106,3 +108,14 @@ def test_operator_appeal_for_a_known_company_goes_to_its_investor(ctx):
     assert appeal["investor"]["login"] == "investor"
     _do(ctx, moderator, "clarify", question="Уточните адрес")
     assert [t["name"] for t in inbox.list_tasks(ctx, investor)] == ["reply_clarification"]
+
+
+def test_an_operator_registering_a_late_appeal_marks_it_overdue_at_once(ctx, clock):
+    build_world(ctx)
+    operator, investor = _actors(ctx, "operator", "investor")
+    appeal = submit_appeal(ctx, operator, {
+        "fact": FACT_CONSULTATION, "subject": "Письмо", "description": "d", "company": COMPANY,
+        "channel": "letter", "received_at": clock.now - timedelta(days=9)})
+    view = get_appeal(ctx, investor, appeal["id"])
+    assert view["overdue"] and view["overdue_at"] == clock.now and view["status"] == "on_moderation"
+    assert [e["action"] for e in appeal_history(ctx, investor, appeal["id"])] == ["submit", "overdue"]
