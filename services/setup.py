@@ -73,6 +73,10 @@ def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
     for code, name, kind, inn in DEMO_ORGS:
         if code not in existing:
             add_org(ctx, code, name, kind, inn)
+    with ctx.db.unit_of_work() as uow:  # seed 001: «Ваш персональный менеджер»
+        for org in uow.session.scalars(select(Organisation).where(Organisation.kind == "company")):
+            org.personal_manager = org.personal_manager or "moderator"
+        uow.commit()
     fresh = not users
     for login, roles, org, name, email in DEMO_USERS:
         if login not in users:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, redirect
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from engine.db import Database
@@ -33,20 +33,22 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     settings = settings or Settings.from_env()
     Flask.json_provider_class = IsoJSONProvider
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=12 * 1024 * 1024,
                       JSON_SORT_KEYS=False, TESTING=settings.testing)
     ctx = Context(settings=settings, db=Database(settings.database_url), engine=ProcessEngine(),
                   clock=clock or utcnow)
     app.extensions["koridor"] = ctx
 
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      PERMANENT_SESSION_LIFETIME=settings.token_ttl_seconds)
     from .api import bp as api_bp
+    from .i18n import init_i18n
+    from .pages import bp as pages_bp
 
+    init_i18n(app)
     app.register_blueprint(api_bp)
+    app.register_blueprint(pages_bp)
     register_error_handlers(app)
-
-    @app.get("/")
-    def index():
-        return redirect("/api/v1/openapi.json")
 
     @app.get("/healthz")
     def healthz():

@@ -1,7 +1,7 @@
 """One mapping from typed errors to HTTP: {code, status, message, errors}."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -38,6 +38,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        if not request.path.startswith("/api/"):
+            from flask import render_template
+            return render_template("pages/error.html", code=err.code, message=err.description or err.name), err.code
         return error_body(err.code or 500, err.description or err.name)
 
     @app.errorhandler(Exception)

@@ -78,7 +78,7 @@ def openapi_document() -> dict[str, Any]:
         s.AppealCreate, s.AppealOut, s.PersonOut, s.OrgOut, s.RolesOut, s.CompanyOut, s.AnswerOut,
         s.HistoryItemOut, s.CommentIn, s.CommentOut, s.TaskAppealOut, s.FormFieldOut, s.FormActionOut,
         s.FormOut, s.TaskOut, s.TaskComplete, s.NextTaskOut, s.TaskResultOut, s.GreenCorridorIn,
-        s.ProcessVersionOut)}
+        s.ProcessVersionOut, s.AttachmentOut)}
     components["Error"] = {"type": "object", "properties": {
         "code": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
@@ -105,6 +105,14 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/appeals/{appeal_id}/export.docx": {"get": _op(
             "The appeal as DOCX", params=aid,
             content="application/vnd.openxmlformats-officedocument.wordprocessingml.document")},
+        "/api/v1/appeals/{appeal_id}/files": {
+            "get": _op("Files attached to the appeal", out="List", params=aid),
+            "post": {**_op("Attach a file (multipart field 'file'; up to 10 MB)", out="AttachmentOut", status="201",
+                           params=aid),
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
+        "/api/v1/appeals/{appeal_id}/files/{file_id}": {"get": _op(
+            "Download a file", params=[*aid, _path("file_id")], content="application/octet-stream")},
         "/api/v1/tasks": {"get": _op("The caller's inbox", out="List", params=[_query("state", "open | done")])},
         "/api/v1/tasks/{task_id}": {"get": _op("A task with its form", out="TaskOut", params=[_path("task_id")])},
         "/api/v1/tasks/{task_id}/complete": {"post": _op("Complete a task with an action and its fields",

@@ -239,3 +239,14 @@ class ProcessVersionOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = fields.Str(allow_none=True)
     is_current = fields.Bool()
+
+
+class AttachmentOut(Schema):
+    id = fields.Int()
+    appeal_id = fields.Int()
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int()
+    sha256 = fields.Str()
+    uploaded_by = fields.Str()
+    uploaded_at = fields.DateTime()

@@ -219,3 +219,23 @@ def test_moderator_corrects_the_text_when_accepting_and_the_original_is_kept(peo
     assert result["appeal"]["subject"] == "Согласование съезда на промышленную улицу"
     accept = next(h for h in inv.get(f"/api/v1/appeals/{aid}/history").get_json()["items"] if h["action"] == "accept")
     assert accept["data"]["subject_before"] == "сьезд"
+
+
+def test_files_attach_download_and_stay_private(people, client):
+    import io
+
+    inv = people["investor"]
+    aid = inv.file()["id"]
+    pdf = b"%PDF-1.4 test"
+    upload = client.post(f"/api/v1/appeals/{aid}/files", headers=inv.headers,
+                         data={"file": (io.BytesIO(pdf), "схема участка.pdf")}, content_type="multipart/form-data")
+    assert upload.status_code == 201, upload.get_json()
+    file_id = upload.get_json()["id"]
+    assert [f["filename"] for f in inv.get(f"/api/v1/appeals/{aid}/files").get_json()["items"]] == ["схема участка.pdf"]
+    assert inv.get(f"/api/v1/appeals/{aid}/files/{file_id}").data == pdf
+    assert people["investor2"].get(f"/api/v1/appeals/{aid}/files/{file_id}").status_code == 404
+    bad = client.post(f"/api/v1/appeals/{aid}/files", headers=inv.headers,
+                      data={"file": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "file" in bad.get_json()["errors"]
+    history = inv.get(f"/api/v1/appeals/{aid}/history").get_json()["items"]
+    assert history[-1]["action"] == "file" and history[-1]["data"]["file"] == "схема участка.pdf"

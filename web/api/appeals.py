@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from werkzeug.exceptions import BadRequest
 
-from services import appeals, intake
+from services import appeals, attachments, intake
 from services.exports import appeal_docx
 
 from ..auth import ctx, current_actor, login_required
-from ..schemas import AppealCreate, AppealOut, CommentIn, CommentOut, HistoryItemOut
+from ..schemas import AppealCreate, AppealOut, AttachmentOut, CommentIn, CommentOut, HistoryItemOut
 from . import bp, json_body
 
 
@@ -63,3 +64,34 @@ def export_docx(appeal_id: int):
     data, filename = appeal_docx(ctx(), current_actor(), appeal_id)
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/appeals/<int:appeal_id>/files")
+@login_required
+def list_files(appeal_id: int):
+    return jsonify({"items": AttachmentOut(many=True).dump(attachments.list_attachments(ctx(), current_actor(), appeal_id))})
+
+
+@bp.post("/appeals/<int:appeal_id>/files")
+@login_required
+def upload_file(appeal_id: int):
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("Нужен multipart/form-data с файлом в поле 'file'")
+    data = upload.read(attachments.MAX_FILE_BYTES + 1)
+    view = attachments.add_attachment(ctx(), current_actor(), appeal_id, upload.filename or "", data)
+    return jsonify(AttachmentOut().dump(view)), 201
+
+
+@bp.get("/appeals/<int:appeal_id>/files/<int:file_id>")
+@login_required
+def download_file(appeal_id: int, file_id: int):
+    meta, data = attachments.get_attachment(ctx(), current_actor(), appeal_id, file_id)
+    return Response(data, mimetype=meta["content_type"],
+                    headers={"Content-Disposition": _disposition(meta["filename"])})
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(filename)}"

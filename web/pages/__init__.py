@@ -1,0 +1,9 @@
+"""Server-rendered pages (Jinja2), Russian by default; session sign-in with CSRF on every form."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__, template_folder="../templates", static_folder="../static",
+               static_url_path="/static")
+
+from . import cabinet, diagram, session, staff  # noqa: E402,F401  (routes register on import)

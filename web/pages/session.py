@@ -1,0 +1,198 @@
+"""Sign-in, sign-out, CSRF, language, the role's home page, and the helpers every page uses."""
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from engine.errors import KoridorError
+from services.context import Actor, Context
+from services.directory import AuthenticationFailed, actor_for, issue_token
+
+from . import bp
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 600
+_failures_lock = threading.Lock()
+STAFF_HOME = "pages.inbox"
+
+
+def ctx() -> Context:
+    return current_app.extensions["koridor"]
+
+
+def actor() -> Actor:
+    return g.actor
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+@bp.app_context_processor
+def _template_globals():
+    return {"csrf_token": csrf_token, "current_actor": getattr(g, "actor", None)}
+
+
+@bp.before_app_request
+def _csrf_and_user():
+    if request.blueprint != "pages":
+        return None
+    if request.method == "POST":
+        sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+        expected = session.get("csrf", "")
+        if not expected or not hmac.compare_digest(sent, expected):
+            return render_template("pages/error.html", code=400,
+                                   message=_("Форма устарела или отправлена не с этой страницы (нет CSRF-токена). "
+                                             "Обновите страницу и повторите.")), 400
+    login = session.get("login")
+    g.actor = None
+    if login:
+        try:
+            with ctx().db.unit_of_work() as uow:
+                g.actor = actor_for(uow.session, login)
+        except AuthenticationFailed:
+            session.clear()
+    return None
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("actor") is None:
+            return redirect(url_for("pages.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def handle_errors(view):
+    """Typed service errors become a page with the message (404/403/409/422), never a 500."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except KoridorError as err:
+            return render_template("pages/error.html", code=err.status, message=err.message,
+                                   errors=err.errors), err.status
+
+    return wrapper
+
+
+def _failures() -> dict[str, deque]:
+    """Failed sign-ins per address, kept per app (one process; enough to slow a password guesser)."""
+    return current_app.extensions.setdefault("koridor_login_failures", defaultdict(deque))
+
+
+def _throttled(address: str) -> int:
+    """Seconds to wait when this address failed too often recently (0 = go ahead)."""
+    now = time.monotonic()
+    with _failures_lock:
+        attempts = _failures()[address]
+        while attempts and now - attempts[0] > WINDOW_SECONDS:
+            attempts.popleft()
+        if len(attempts) < MAX_FAILURES:
+            return 0
+        return int(min(WINDOW_SECONDS, 2 ** (len(attempts) - MAX_FAILURES) * 15 - (now - attempts[-1]))) or 0
+
+
+def _record_failure(address: str) -> None:
+    with _failures_lock:
+        _failures()[address].append(time.monotonic())
+
+
+def home_for(user: Actor) -> str:
+    if user.has("investor"):
+        return url_for("pages.cabinet")
+    if user.has("operator") and not user.has("moderator", "manager", "head"):
+        return url_for("pages.intake")
+    if user.has("moderator", "manager", "head", "deputy_director"):
+        return url_for(STAFF_HOME)
+    return url_for("pages.appeals")
+
+
+@bp.get("/")
+def index():
+    if g.get("actor") is None:
+        return redirect(url_for("pages.login"))
+    return redirect(home_for(g.actor))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    status = 200
+    if request.method == "POST":
+        address = request.remote_addr or "?"
+        wait = _throttled(address)
+        if wait > 0:
+            error = _("Слишком много неудачных попыток входа. Повторите через %(sec)s с.", sec=wait)
+            status = 429
+        else:
+            try:
+                _token, user = issue_token(ctx(), request.form.get("login", ""), request.form.get("password", ""))
+            except AuthenticationFailed:
+                _record_failure(address)
+                error = _("Неверный логин или пароль")
+                status = 401
+            else:
+                session.clear()
+                session["login"] = user["login"]
+                csrf_token()
+                target = request.args.get("next") or ""
+                if not target.startswith("/") or target.startswith("//"):
+                    target = ""
+                with ctx().db.unit_of_work() as uow:
+                    return redirect(target or home_for(actor_for(uow.session, user["login"])))
+    return render_template("pages/login.html", error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("pages.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if code in ("ru", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def forbid_unless(condition: bool) -> None:
+    if not condition:
+        abort(403)
+
+
+@bp.app_template_global()
+def deadline_class(deadline, overdue: bool = False) -> str:
+    """Seed 003 item 61: overdue red, due in under 10 days yellow, later green."""
+    from datetime import date, datetime
+
+    if overdue:
+        return "due-red"
+    if deadline is None:
+        return "due-none"
+    today = ctx().clock().astimezone(ctx().tz).date()
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline[:10])
+    if isinstance(deadline, datetime):
+        deadline = deadline.astimezone(ctx().tz).date()
+    if deadline < today:
+        return "due-red"
+    return "due-yellow" if (deadline - today).days < 10 else "due-green"
