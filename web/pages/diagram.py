@@ -1,0 +1,1 @@
+"""Diagram view (being written)."""
