@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent
@@ -13,13 +13,11 @@ from .models import HistoryEvent
 def append_event(session: Session, subject_type: str, subject_id: int, at: datetime, actor: str,
                  role: str | None, action: str, *, task: str | None = None, status_from: str | None = None,
                  status_to: str | None = None, data: dict[str, Any] | None = None,
-                 instance_id: int | None = None) -> HistoryEvent:
-    """Append one event; events are never updated or deleted."""
-    event = HistoryEvent(subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role,
-                         action=action, task=task, status_from=status_from, status_to=status_to,
-                         data=_jsonable(data or {}), instance_id=instance_id)
-    session.add(event)
-    return event
+                 instance_id: int | None = None) -> None:
+    """Append one event (a plain INSERT: events are never updated or deleted)."""
+    session.execute(insert(HistoryEvent).values(
+        subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role, action=action, task=task,
+        status_from=status_from, status_to=status_to, data=_jsonable(data or {}), instance_id=instance_id))
 
 
 def events_for(session: Session, subject_type: str, subject_id: int) -> list[HistoryEvent]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import InboxTask, ProcessInstance, Timer
@@ -13,41 +13,43 @@ if TYPE_CHECKING:
     from .runtime import ReadyTask
 
 
-def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], actor: str,
+def sync_inbox(session: Session, row: ProcessInstance, ready: list["ReadyTask"], actor: str,
                action: str, now: datetime) -> None:
-    """Open rows for newly ready tasks; close rows whose task left READY."""
-    open_rows = {r.task_uuid: r for r in session.scalars(
-        select(InboxTask).where(InboxTask.instance_id == row.id, InboxTask.state == "open"))}
+    """Open rows for newly ready tasks; close rows whose task left READY (plain statements, no ORM objects)."""
+    open_rows = {r.task_uuid: r for r in session.execute(
+        select(InboxTask.id, InboxTask.task_uuid, InboxTask.org_code, InboxTask.assignee, InboxTask.due_at)
+        .where(InboxTask.instance_id == row.id, InboxTask.state == "open"))}
     ready_ids = {t.uuid for t in ready}
-    for uuid, inbox in open_rows.items():
-        if uuid not in ready_ids:
-            inbox.state = "done"
-            inbox.closed_at = now
-            inbox.closed_by = actor
-            inbox.closed_action = action
-    for task in ready:
-        inbox = open_rows.get(task.uuid)
-        if inbox is None:
-            session.add(InboxTask(
-                instance_id=row.id, subject_type=row.subject_type, subject_id=row.subject_id,
-                task_uuid=task.uuid, bpmn_id=task.bpmn_id, title=task.title, role=task.role,
-                org_code=task.org, assignee=task.assignee, due_at=task.due_at, state="open", created_at=now))
-        else:  # data may have moved the due date or the assignee
-            inbox.org_code, inbox.assignee, inbox.due_at = task.org, task.assignee, task.due_at
+    gone = [r.id for uuid, r in open_rows.items() if uuid not in ready_ids]
+    if gone:
+        session.execute(update(InboxTask).where(InboxTask.id.in_(gone))
+                        .values(state="done", closed_at=now, closed_by=actor, closed_action=action))
+    new = [dict(instance_id=row.id, subject_type=row.subject_type, subject_id=row.subject_id, task_uuid=t.uuid,
+                bpmn_id=t.bpmn_id, title=t.title, role=t.role, org_code=t.org, assignee=t.assignee,
+                due_at=t.due_at, state="open", created_at=now)
+           for t in ready if t.uuid not in open_rows]
+    if new:
+        session.execute(insert(InboxTask), new)
+    for t in ready:  # data may have moved the due date or the assignee
+        r = open_rows.get(t.uuid)
+        if r is not None and (r.org_code, r.assignee, r.due_at) != (t.org, t.assignee, t.due_at):
+            session.execute(update(InboxTask).where(InboxTask.id == r.id)
+                            .values(org_code=t.org, assignee=t.assignee, due_at=t.due_at))
 
 
 def sync_timers(session: Session, row: ProcessInstance, waiting: dict[str, tuple[str, datetime]],
                 now: datetime) -> None:
     """Mirror the waiting timer events of one instance into the timers table."""
-    rows = {t.task_uuid: t for t in session.scalars(
-        select(Timer).where(Timer.instance_id == row.id, Timer.state == "waiting"))}
-    for uuid, timer in rows.items():
-        if uuid not in waiting:
-            timer.state = "done"
-            timer.fired_at = now
-    for uuid, (bpmn_id, due) in waiting.items():
-        timer = rows.get(uuid)
-        if timer is None:
-            session.add(Timer(instance_id=row.id, task_uuid=uuid, bpmn_id=bpmn_id, due_at=due, state="waiting"))
-        elif timer.due_at != due:
-            timer.due_at = due
+    rows = {r.task_uuid: r for r in session.execute(
+        select(Timer.id, Timer.task_uuid, Timer.due_at).where(Timer.instance_id == row.id, Timer.state == "waiting"))}
+    gone = [r.id for uuid, r in rows.items() if uuid not in waiting]
+    if gone:
+        session.execute(update(Timer).where(Timer.id.in_(gone)).values(state="done", fired_at=now))
+    new = [dict(instance_id=row.id, task_uuid=uuid, bpmn_id=bpmn_id, due_at=due, state="waiting")
+           for uuid, (bpmn_id, due) in waiting.items() if uuid not in rows]
+    if new:
+        session.execute(insert(Timer), new)
+    for uuid, (_bpmn_id, due) in waiting.items():
+        r = rows.get(uuid)
+        if r is not None and r.due_at != due:
+            session.execute(update(Timer).where(Timer.id == r.id).values(due_at=due))
