@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export KORIDOR_PACK ?= leningrad
 
-.PHONY: demo test test-sqlite lint bench install serve clean
+.PHONY: demo test lint bench install serve translations clean
 
 $(BIN)/koridor: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: install
 bench: install
 	KORIDOR_BENCH_POSTGRES_URL="$${KORIDOR_BENCH_POSTGRES_URL:-$$(bash .ci/postgres.sh koridor_bench)}" \
 		$(BIN)/python -m bench.run
+
+## make translations: extract page texts and merge them into the English catalogue
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext -o web/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

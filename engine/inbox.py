@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .runtime import ReadyTask
 
 
-def sync_inbox(session: Session, row: ProcessInstance, ready: list["ReadyTask"], actor: str,
+def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], actor: str,
                action: str, now: datetime) -> None:
     """Open rows for newly ready tasks; close rows whose task left READY (plain statements, no ORM objects)."""
     open_rows = {r.task_uuid: r for r in session.execute(

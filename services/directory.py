@@ -105,9 +105,11 @@ def user_dict(user: User) -> dict:
             "org": user.org_code, "roles": user.role_list}
 
 
-def list_orgs(ctx: Context) -> list[Organisation]:
+def list_orgs(ctx: Context) -> list[dict]:
+    """Every organisation as {code, name, kind, inn}."""
     with ctx.db.unit_of_work() as uow:
-        return list(uow.session.scalars(select(Organisation).order_by(Organisation.code)))
+        return [{"code": o.code, "name": o.name, "kind": o.kind, "inn": o.inn}
+                for o in uow.session.scalars(select(Organisation).order_by(Organisation.code))]
 
 
 def get_user(session: Session, login: str | None) -> User | None:

@@ -1,29 +1,38 @@
-"""Staff pages (stub until written)."""
+"""Staff pages: the inbox (queue / mine / done), the coordinator's board and the appeal list."""
 from __future__ import annotations
 
+from flask import render_template, request
+
+from services.boards import coordinator_board
+from services.worklists import appeal_list, inbox_view
+
 from . import bp
-from .session import login_required
+from .session import actor, ctx, forbid_unless, handle_errors, login_required
+
+BOARD_ROLES = ("moderator", "coordinator", "head", "deputy_director", "manager", "auditor", "admin")
 
 
 @bp.get("/inbox")
 @login_required
+@handle_errors
 def inbox():
-    return "inbox"
+    tab = request.args.get("tab", "queue")
+    view = inbox_view(ctx(), actor(), tab if tab in ("queue", "mine", "done") else "queue", request.args.to_dict())
+    return render_template("pages/staff/inbox.html", **view)
 
 
 @bp.get("/board")
 @login_required
+@handle_errors
 def board():
-    return "board"
-
-
-@bp.get("/intake")
-@login_required
-def intake():
-    return "intake"
+    forbid_unless(actor().has(*BOARD_ROLES))
+    view = coordinator_board(ctx(), actor(), include_closed=request.args.get("closed") == "1")
+    return render_template("pages/staff/board.html", closed=request.args.get("closed") == "1", **view)
 
 
 @bp.get("/appeals")
 @login_required
+@handle_errors
 def appeals():
-    return "appeals"
+    view = appeal_list(ctx(), actor(), request.args.to_dict())
+    return render_template("pages/staff/appeals.html", **view)

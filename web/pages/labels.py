@@ -1,0 +1,116 @@
+"""Russian names of codes for the pages (statuses, roles, actions, form fields), as Jinja filters.
+
+Each name is looked up through gettext at render time, so Babel extracts them from here and the
+English catalogue translates them.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from . import bp
+
+
+def _statuses() -> dict[str, str]:
+    return {"on_moderation": _("Обращение поступило на модерацию"),
+            "clarification": _("Запрошено уточнение у инвестора"),
+            "rejected": _("Обращение отклонено (с указанием причины)"),
+            "in_execution": _("Обращение передано на исполнение"),
+            "redirected": _("Обращение перенаправлено"),
+            "taken": _("Обращение взято в работу"),
+            "deadline_extended": _("Срок обработки обращения перенесен"),
+            "on_approval": _("Ответ на согласовании у руководителя"),
+            "considered": _("Обращение рассмотрено"),
+            "rework": _("Обращение на доработке"),
+            "resolved": _("Решено"), "not_resolved": _("Не решено"),
+            "deferred": _("Отложено"), "declined": _("Отклонено")}
+
+
+def _roles() -> dict[str, str]:
+    return {"investor": _("Инвестор"), "operator": _("Оператор"), "moderator": _("Модератор"),
+            "manager": _("Менеджер"), "coordinator": _("Координатор"), "head": _("Руководитель"),
+            "deputy_director": _("Заместитель директора"), "analyst": _("Аналитик"), "auditor": _("Аудитор"),
+            "admin": _("Администратор"), "system": _("Система"), "initiator": _("Инициатор"),
+            "local_exec": _("Местный исполнительный орган"), "chamber": _("Палата «Атамекен»"),
+            "authorized_body": _("Уполномоченный орган"), "prosecutor": _("Прокуратура")}
+
+
+def _actions() -> dict[str, str]:
+    return {"submit": _("Обращение подано"), "accept": _("Принято и передано на исполнение"),
+            "rate:accept": _("Ответ принят инвестором"), "reject": _("Отклонено"),
+            "clarify": _("Запрошено уточнение"), "reply": _("Инвестор ответил на уточнение"),
+            "take": _("Взято в работу"), "redirect": _("Перенаправлено"), "extend": _("Запрошен перенос срока"),
+            "approve": _("Ответ согласован и направлен инвестору"),
+            "decide_extension:approve": _("Перенос срока согласован"), "deny": _("Отказано в переносе срока"),
+            "answer": _("Подготовлен ответ"), "return": _("Ответ возвращён исполнителю"),
+            "rework": _("Отправлено на доработку"), "comment": _("Комментарий"), "file": _("Приложен файл"),
+            "overdue": _("Срок ответа истёк"), "timer": _("Закрыто системой")}
+
+
+def _fields() -> dict[str, str]:
+    return {"executor_org": _("Исполняющая организация"), "manager": _("Менеджер-исполнитель"),
+            "subject": _("Тема обращения"), "description": _("Описание обращения"),
+            "reason": _("Причина"), "question": _("Вопрос инвестору"), "text": _("Текст"),
+            "org": _("Организация"), "outcome": _("Результат"), "until": _("Новый срок"),
+            "remarks": _("Замечания"), "rating": _("Оценка"), "org_from": _("Откуда"), "org_to": _("Куда"),
+            "deadline_from": _("Срок был"), "deadline_to": _("Срок стал"), "file": _("Файл"),
+            "size": _("Размер"), "rework_count": _("Доработок"), "subject_before": _("Тема до исправления"),
+            "description_before": _("Описание до исправления")}
+
+
+def _outcomes() -> dict[str, str]:
+    return {"resolved": _("Решено"), "not_resolved": _("Не решено"), "deferred": _("Отложено"),
+            "declined": _("Отклонено")}
+
+
+def _comment_kinds() -> dict[str, str]:
+    return {"comment": _("Комментарий"), "clarification_request": _("Запрос уточнения"),
+            "clarification_reply": _("Уточнение инвестора"), "rejection": _("Причина отклонения"),
+            "remarks": _("Замечания руководителя"), "rework_reason": _("Причина доработки")}
+
+
+def _channels() -> dict[str, str]:
+    return {"lk": _("Личный кабинет"), "phone": _("Телефон"), "email": _("Электронная почта"),
+            "meeting": _("Встреча"), "social": _("Социальные сети"), "letter": _("Письмо"),
+            "portal": _("Портал"), "messenger": _("Мессенджер")}
+
+
+@bp.app_template_filter("status_ru")
+def status_ru(code: str | None) -> str:
+    return _statuses().get(code or "", code or "—")
+
+
+@bp.app_template_filter("role_ru")
+def role_ru(code: str | None) -> str:
+    return _roles().get(code or "", code or "—")
+
+
+@bp.app_template_filter("field_ru")
+def field_ru(code: str) -> str:
+    return _fields().get(code, code)
+
+
+@bp.app_template_filter("outcome_ru")
+def outcome_ru(code: str | None) -> str:
+    return _outcomes().get(code or "", code or "—")
+
+
+@bp.app_template_filter("comment_kind_ru")
+def comment_kind_ru(code: str | None) -> str:
+    return _comment_kinds().get(code or "comment", code or "")
+
+
+@bp.app_template_filter("channel_ru")
+def channel_ru(code: str | None) -> str:
+    return _channels().get(code or "", code or "—")
+
+
+@bp.app_template_filter("event_ru")
+def event_ru(event: dict) -> str:
+    """An event's action in Russian; the same action name means different things in different steps."""
+    names = _actions()
+    return names.get(f"{event.get('task')}:{event.get('action')}") or names.get(event.get("action") or "", "—")
+
+
+@bp.app_template_global()
+def outcome_choices() -> list[tuple[str, str]]:
+    return list(_outcomes().items())
