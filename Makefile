@@ -37,6 +37,7 @@ bench: install
 ## make translations: extract page texts and merge them into the English catalogue
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext -o web/translations/messages.pot --no-location --sort-output .
+	test -f web/translations/en/LC_MESSAGES/messages.po || $(BIN)/pybabel init -i web/translations/messages.pot -d web/translations -l en
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching
 
 clean:
