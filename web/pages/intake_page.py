@@ -15,18 +15,12 @@ from services import intake as intake_service
 
 from ..i18n import fmt_date
 from . import bp
+from .labels import channel_labels
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
 
 APPEAL_FIELDS = ("fact", "subject", "description", "company_name", "company_inn")
 INTAKE_FIELDS = APPEAL_FIELDS + ("channel", "received_at", "contact_name", "contact_phone", "contact_email")
 Upload = tuple[str, bytes]
-
-
-def channel_labels() -> dict[str, str]:
-    """Russian names of services.intake.CHANNELS (seed 004: the ways an appeal reaches the agency)."""
-    return {"lk": _("Личный кабинет инвестора"), "phone": _("Телефон"), "email": _("Электронная почта"),
-            "meeting": _("Встреча"), "social": _("Социальные сети"), "letter": _("Письмо"),
-            "portal": _("Портал"), "messenger": _("Мессенджер")}
 
 
 def classifier_categories() -> list[dict[str, Any]]:

@@ -68,8 +68,9 @@ def _comment_kinds() -> dict[str, str]:
             "remarks": _("Замечания руководителя"), "rework_reason": _("Причина доработки")}
 
 
-def _channels() -> dict[str, str]:
-    return {"lk": _("Личный кабинет"), "phone": _("Телефон"), "email": _("Электронная почта"),
+def channel_labels() -> dict[str, str]:
+    """Names of services.intake.CHANNELS (seed 004: the ways an appeal reaches the agency)."""
+    return {"lk": _("Личный кабинет инвестора"), "phone": _("Телефон"), "email": _("Электронная почта"),
             "meeting": _("Встреча"), "social": _("Социальные сети"), "letter": _("Письмо"),
             "portal": _("Портал"), "messenger": _("Мессенджер")}
 
@@ -101,7 +102,7 @@ def comment_kind_ru(code: str | None) -> str:
 
 @bp.app_template_filter("channel_ru")
 def channel_ru(code: str | None) -> str:
-    return _channels().get(code or "", code or "—")
+    return channel_labels().get(code or "", code or "—")
 
 
 @bp.app_template_filter("event_ru")
