@@ -6,6 +6,7 @@ from datetime import date
 from flask import Response, jsonify, request
 
 from engine.errors import ValidationFailed
+from services import dashboard as dashboard_service
 from services import reports, spreadsheets
 
 from ..auth import ctx, current_actor, login_required
@@ -43,3 +44,9 @@ def by_type():
 def by_executor():
     report = reports.appeals_by_executor(ctx(), current_actor(), _date("from"), _date("to"), request.args.get("org"))
     return _respond(report, spreadsheets.by_executor_xlsx, "appeals-by-executor.xlsx")
+
+
+@bp.get("/reports/dashboard")
+@login_required
+def dashboard():
+    return jsonify(dashboard_service.dashboard(ctx(), current_actor()))
