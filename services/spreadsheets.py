@@ -80,3 +80,34 @@ def _save(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+REGISTRY_COLUMNS = [("number", "№", 8), ("created", "Создано", 12), ("subject", "Тема", 40),
+                    ("company", "Организация", 30), ("inn", "ИНН", 14), ("type", "Тип", 14),
+                    ("category", "Категория", 40), ("status", "Статус", 30), ("executor", "Исполнитель", 34),
+                    ("deadline", "Ответить до", 12), ("overdue", "Просрочено", 11), ("rating", "Оценка", 8),
+                    ("rework", "Доработок", 10), ("channel", "Канал", 10)]
+
+
+def registry_xlsx(rows: list[dict[str, Any]], filters: dict[str, str], exported_at, tz) -> bytes:
+    """The registry with the filters applied: filters on top, Russian headers, dates as dates."""
+    wb = Workbook(write_only=len(rows) > 20_000)
+    ws = wb.create_sheet("Реестр обращений") if wb.write_only else wb.active
+    if not wb.write_only:
+        ws.title = "Реестр обращений"
+    ws.append(["Реестр обращений"])
+    ws.append(["Дата выгрузки:", exported_at.astimezone(tz).date()])
+    ws.append(["Фильтры:", "; ".join(f"{k}={v}" for k, v in filters.items()) or "нет"])
+    ws.append([title for _key, title, _w in REGISTRY_COLUMNS])
+    for row in rows:
+        ws.append([row[key] for key, _t, _w in REGISTRY_COLUMNS])
+    if not wb.write_only:
+        _bold(ws, 4)
+        ws.freeze_panes = "A5"
+        for col in ("B", "J"):
+            for cell in ws[col][4:]:
+                cell.number_format = "DD.MM.YYYY"
+        ws["B2"].number_format = "DD.MM.YYYY"
+    for i, (_key, _title, width) in enumerate(REGISTRY_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    return _save(wb)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from engine.errors import ValidationFailed
 
-from .appeals import STATUS_RU, is_overdue, list_appeals
+from .appeals import STATUS_RU, is_overdue
 from .context import Actor, Context
 from .inbox import list_tasks
+from .intake import CHANNELS
 from .models import EXECUTOR_KINDS, Appeal, Organisation, User
 
 TABS = ("queue", "mine", "done")
@@ -100,20 +101,17 @@ def org_names(ctx: Context, codes: list[str]) -> dict[str, str]:
 
 
 def appeal_list(ctx: Context, actor: Actor, filters: dict[str, str] | None = None) -> dict[str, Any]:
-    """The appeals the actor may see, newest first, filtered by status and overdue."""
-    filters = clean_filters(filters or {})
-    status = filters.get("status")
-    if status and status not in STATUS_RU:
-        raise ValidationFailed("Неизвестный статус", {"status": [f"нет статуса '{status}'"]})
-    rows = list_appeals(ctx, actor, status=status, limit=500)
-    if "overdue" in filters:
-        wanted = filters["overdue"] in ("1", "yes", "true")
-        rows = [a for a in rows if a["overdue"] == wanted]
-    if "appeal_type" in filters:
-        rows = [a for a in rows if a["appeal_type"] == filters["appeal_type"]]
-    return {"items": rows, "filters": filters,
-            "options": {"status": list(STATUS_RU.items()),
-                        "appeal_type": [(c, t.name_ru) for c, t in ctx.classifier.appeal_types.items()]}}
+    """The registry page: the appeals the actor may see, newest first, with SQL filters (services.registry)."""
+    from .registry import search
+
+    result = search(ctx, actor, filters or {}, limit=500)
+    with ctx.db.unit_of_work() as uow:
+        orgs = [(o.code, o.name) for o in uow.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(EXECUTOR_KINDS)).order_by(Organisation.name))]
+    return {**result, "options": {"status": list(STATUS_RU.items()),
+                                  "appeal_type": [(c, t.name_ru) for c, t in ctx.classifier.appeal_types.items()],
+                                  "category": [(c.code, c.name) for c in ctx.classifier.categories],
+                                  "org": orgs, "channel": [(c, c) for c in CHANNELS]}}
 
 
 def form_choices(ctx: Context) -> dict[str, Any]:

@@ -7,9 +7,11 @@ from flask import Response, jsonify, request
 
 from engine.errors import ValidationFailed
 from services import dashboard as dashboard_service
+from services import registry as registry_service
 from services import reports, spreadsheets
 
 from ..auth import ctx, current_actor, login_required
+from ..schemas import AppealOut
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,3 +52,18 @@ def by_executor():
 @login_required
 def dashboard():
     return jsonify(dashboard_service.dashboard(ctx(), current_actor()))
+
+
+@bp.get("/registry/appeals")
+@login_required
+def registry():
+    """The appeals registry with dynamic filters; ?format=xlsx for the whole selection as a file."""
+    if request.args.get("format") == "xlsx":
+        filters, rows = registry_service.export_rows(ctx(), current_actor(), request.args.to_dict())
+        data = spreadsheets.registry_xlsx(rows, filters, ctx().clock(), ctx().tz)
+        return Response(data, mimetype=XLSX, headers={"Content-Disposition": 'attachment; filename="appeals.xlsx"'})
+    limit = min(request.args.get("limit", 100, type=int) or 100, 500)
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    result = registry_service.search(ctx(), current_actor(), request.args.to_dict(), limit, offset)
+    result["items"] = AppealOut(many=True).dump(result["items"])
+    return jsonify(result)

@@ -1,14 +1,17 @@
 """Staff pages: the inbox (queue / mine / done), the coordinator's board and the appeal list."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, render_template, request
 
 from services.boards import coordinator_board
+from services.registry import export_rows
+from services.spreadsheets import registry_xlsx
 from services.worklists import appeal_list, inbox_view
 
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD_ROLES = ("moderator", "coordinator", "head", "deputy_director", "manager", "auditor", "admin")
 
 
@@ -36,3 +39,12 @@ def board():
 def appeals():
     view = appeal_list(ctx(), actor(), request.args.to_dict())
     return render_template("pages/staff/appeals.html", **view)
+
+
+@bp.get("/appeals/export.xlsx")
+@login_required
+@handle_errors
+def appeals_xlsx():
+    filters, rows = export_rows(ctx(), actor(), request.args.to_dict())
+    data = registry_xlsx(rows, filters, ctx().clock(), ctx().tz)
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": 'attachment; filename="appeals.xlsx"'})
