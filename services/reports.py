@@ -49,17 +49,28 @@ def _row(r) -> dict[str, Any]:
             "avg_rating": round(float(r.avg_rating), 2) if r.avg_rating is not None else None}
 
 
+def _scope(ctx: Context, actor: Actor, lo: datetime, hi: datetime, filters: dict[str, str] | None):
+    """The appeals the caller may see created in [lo, hi), narrowed by the side-panel filters."""
+    query = visible_appeals(actor).where(Appeal.created_at >= lo, Appeal.created_at < hi)
+    for name, column in (("org", Appeal.executor_org), ("appeal_type", Appeal.appeal_type),
+                         ("channel", Appeal.channel), ("status", Appeal.status)):
+        if (filters or {}).get(name):
+            query = query.where(column == filters[name])
+    return query.subquery()
+
+
 def _check(actor: Actor) -> None:
     if not actor.has(*REPORT_ROLES):
         raise NotPermitted("Отчёты доступны сотрудникам")
 
 
-def appeals_by_type(ctx: Context, actor: Actor, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+def appeals_by_type(ctx: Context, actor: Actor, start: date | None = None, end: date | None = None,
+                    filters: dict[str, str] | None = None) -> dict[str, Any]:
     """«Общее количество обращений по типу»: count, answered, in work, overdue, average rating, total."""
     _check(actor)
     start, end, lo, hi = _period(ctx, start, end)
     now = ctx.clock()
-    scope = visible_appeals(actor).where(Appeal.created_at >= lo, Appeal.created_at < hi).subquery()
+    scope = _scope(ctx, actor, lo, hi, filters)
     with ctx.db.unit_of_work() as uow:
         query = select(Appeal.appeal_type, *_measures(now)).join(scope, scope.c.id == Appeal.id)
         found = {r.appeal_type: _row(r) for r in uow.session.execute(query.group_by(Appeal.appeal_type))}
@@ -67,7 +78,7 @@ def appeals_by_type(ctx: Context, actor: Actor, start: date | None = None, end: 
     rows = [{"appeal_type": code, "name": t.name_ru, **found.get(code, _row(_Empty))}
             for code, t in ctx.classifier.appeal_types.items()]
     return {"title": "Общее количество обращений по типу", "exported_at": now, "from": start, "to": end,
-            "rows": rows, "total": total}
+            "filters": filters or {}, "rows": rows, "total": total}
 
 
 class _Empty:
@@ -76,15 +87,12 @@ class _Empty:
 
 
 def appeals_by_executor(ctx: Context, actor: Actor, start: date | None = None, end: date | None = None,
-                        org: str | None = None) -> dict[str, Any]:
+                        org: str | None = None, filters: dict[str, str] | None = None) -> dict[str, Any]:
     """«Общее количество по категориям»: per executor, category → subcategory → fact."""
     _check(actor)
     start, end, lo, hi = _period(ctx, start, end)
     now = ctx.clock()
-    scope = visible_appeals(actor).where(Appeal.created_at >= lo, Appeal.created_at < hi)
-    if org:
-        scope = scope.where(Appeal.executor_org == org)
-    scope = scope.subquery()
+    scope = _scope(ctx, actor, lo, hi, {**(filters or {}), **({"org": org} if org else {})})
     keys = (Appeal.manager_login, Appeal.category_code, Appeal.subcategory_code, Appeal.fact_code)
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -113,7 +121,7 @@ def appeals_by_executor(ctx: Context, actor: Actor, start: date | None = None, e
             executor["categories"].append(category)
         executors.append(executor)
     return {"title": "Общее количество по категориям", "exported_at": now, "from": start, "to": end,
-            "executors": executors, "total": total}
+            "filters": filters or {}, "executors": executors, "total": total}
 
 
 def _name(ctx: Context, code: str, level: int) -> str:

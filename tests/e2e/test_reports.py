@@ -87,3 +87,26 @@ def test_reports_are_for_staff_and_validate_dates(people):
     assert response.status_code == 422 and "from" in response.get_json()["errors"]
     response = people["head"].get("/api/v1/reports/appeals-by-type?from=2025-09-01&to=2025-08-01")
     assert response.status_code == 422
+
+
+def test_reports_page_shows_both_reports_with_side_panel_filters(app, people):
+    import re
+
+    _answered(people, FACT_PROBLEM, rating=5)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"login": "head", "password": "secret-pass", "csrf_token": token})
+    html = client.get("/reports?from=2025-08-01&to=2025-08-31").get_data(as_text=True)
+    assert "Общее количество обращений по типу" in html and "Общее количество по категориям" in html
+    assert "format=xlsx" in html and "Вопросы бизнеса, связанные с автомобильными дорогами и транспортом" in html
+    filtered = client.get("/reports?from=2025-08-01&to=2025-08-31&appeal_type=help").get_data(as_text=True)
+    assert "Нет обращений за период." in filtered
+
+
+def test_report_filters_narrow_the_counts(people):
+    _answered(people, FACT_PROBLEM, rating=5)
+    people["investor"].file(fact=FACT_CONSULTATION)
+    head = people["head"]
+    assert head.get("/api/v1/reports/appeals-by-type?from=2025-08-01&to=2025-08-31&org=kdh").get_json()["total"]["count"] == 1
+    assert head.get("/api/v1/reports/appeals-by-type?from=2025-08-01&to=2025-08-31&status=on_moderation"
+                    ).get_json()["total"]["count"] == 1

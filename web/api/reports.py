@@ -27,6 +27,10 @@ def _date(name: str) -> date | None:
         raise ValidationFailed("Неверная дата", {name: ["дата в формате ГГГГ-ММ-ДД"]}) from err
 
 
+def _filters() -> dict[str, str]:
+    return {k: v for k in ("org", "appeal_type", "channel", "status") if (v := request.args.get(k))}
+
+
 def _respond(report: dict, to_xlsx, filename: str):
     if request.args.get("format") == "xlsx":
         return Response(to_xlsx(report, ctx().tz), mimetype=XLSX,
@@ -37,14 +41,14 @@ def _respond(report: dict, to_xlsx, filename: str):
 @bp.get("/reports/appeals-by-type")
 @login_required
 def by_type():
-    report = reports.appeals_by_type(ctx(), current_actor(), _date("from"), _date("to"))
+    report = reports.appeals_by_type(ctx(), current_actor(), _date("from"), _date("to"), _filters())
     return _respond(report, spreadsheets.by_type_xlsx, "appeals-by-type.xlsx")
 
 
 @bp.get("/reports/appeals-by-executor")
 @login_required
 def by_executor():
-    report = reports.appeals_by_executor(ctx(), current_actor(), _date("from"), _date("to"), request.args.get("org"))
+    report = reports.appeals_by_executor(ctx(), current_actor(), _date("from"), _date("to"), None, _filters())
     return _respond(report, spreadsheets.by_executor_xlsx, "appeals-by-executor.xlsx")
 
 

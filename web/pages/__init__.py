@@ -6,4 +6,15 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/static")
 
-from . import appeal_page, cabinet, dashboard_page, diagram, intake_page, labels, session, staff, task_page  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+               appeal_page,
+               cabinet,
+               dashboard_page,
+               diagram,
+               intake_page,
+               labels,
+               reports_page,
+               session,
+               staff,
+               task_page,
+)
