@@ -1,5 +1,6 @@
 """`make bench`: completions/s through services (SQLite, PostgreSQL), raw SpiffWorkflow,
-their ratio, and the cost of the 200th rework cycle over the 1st. Prints a Markdown table.
+their ratio, the cost of the 200th rework cycle over the 1st, and replay verification (issue 7).
+Prints a Markdown table.
 
 Figures are medians of repeated rounds measured in one run (the machines are shared).
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from engine.models import InboxTask
 from engine.specs import parse_diagram
-from services import actions, inbox
+from services import actions, audit, inbox
 from services.directory import actor_for
 from services.intake import submit_appeal
 from services.settings import Settings
@@ -83,6 +85,30 @@ def services_rate(url: str) -> tuple[float, list[float]]:
         rates.append(count / (time.perf_counter() - start))
     ctx.db.dispose()
     return statistics.median(rates), rates
+
+
+def replay_rates(url: str, appeals: int = 300) -> tuple[float, float]:
+    """Issue 7: appeals/s that `koridor replay --all` rebuilds from their history and compares with the
+    stored state (the 5-step lifecycle; read-only); in one process per CPU, and in one process."""
+    ctx, people = _world(url)
+    ids = [submit_appeal(ctx, people["investor"], {"fact": FACT_PROBLEM, "subject": "s", "description": "d",
+                                                   "company": COMPANY})["id"] for _ in range(appeals)]
+    for login, action, fields in LIFECYCLE:
+        with ctx.db.unit_of_work() as uow:
+            tasks = list(uow.session.scalars(select(InboxTask.id).where(InboxTask.state == "open")))
+        for task_id in tasks:
+            actions.complete_task(ctx, people[login], task_id, {"action": action, **fields})
+    rates = {}
+    for jobs in (os.cpu_count() or 1, 1):
+        rounds = []
+        for _ in range(3):
+            start = time.perf_counter()
+            summary = audit.replay_all(ctx, jobs=jobs)
+            rounds.append(summary.instances / (time.perf_counter() - start))
+            assert summary.matched == len(ids), summary.mismatches[:3]
+        rates[jobs] = statistics.median(rounds)
+    ctx.db.dispose()
+    return rates[os.cpu_count() or 1], rates[1]
 
 
 def raw_rate() -> float:
@@ -192,6 +218,7 @@ def main() -> int:
         sqlite_url = f"sqlite:///{tmp}/bench.db"
         sqlite, sqlite_rounds = services_rate(sqlite_url)
         costs = cycle_costs(f"sqlite:///{tmp}/cycles.db")
+        replay, replay_one = replay_rates(f"sqlite:///{tmp}/replay.db")
     postgres = None
     if pg:
         _fresh_pg(pg)
@@ -209,6 +236,8 @@ def main() -> int:
         ("Same, raw SpiffWorkflow without pruning (for comparison)",
          f"{_late(raw_costs) / statistics.median(raw_costs[0:5]):.2f}× at cycle {min(len(raw_costs), 200)} "
          f"({raw_depth})", "—"),
+        (f"Replay verification, appeals/s (SQLite, 5-step lifecycle, {os.cpu_count()} processes)",
+         f"{replay:.0f}", "≥ 500"),
     ]
     print(f"Measured {datetime.now().date().isoformat()} on {platform.node()} "
           f"({os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()})\n")
@@ -217,6 +246,7 @@ def main() -> int:
         print(f"| {row[0]} | {row[1]} | {row[2]} |")
     print(f"\nSQLite rounds (completions/s): {', '.join(f'{r:.0f}' for r in sqlite_rounds)}")
     print(f"Rework cycle: 1st {first * 1000:.1f} ms, 200th {two_hundredth * 1000:.1f} ms (4 completions each)")
+    print(f"Replay verification in one process: {replay_one:.0f} appeals/s")
     return 0
 
 

@@ -20,8 +20,13 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
-    """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    `read_only` (auditors' replays): the database refuses writes (SQLite `query_only`, PostgreSQL
+    `default_transaction_read_only`) and SQLite transactions start deferred, so long reads never
+    hold the write lock.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -32,15 +37,20 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                cur.execute("PRAGMA query_only=ON")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
             # Writers serialise at BEGIN: a loser re-reads fresh state instead of
             # failing half-way with "database is locked".
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
+    if read_only:
+        return create_engine(url, pool_pre_ping=True, pool_size=2,
+                             connect_args={"options": "-c default_transaction_read_only=on"})
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
@@ -82,9 +92,9 @@ class UnitOfWork:
 class Database:
     """Engine + session factory for one database URL."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, read_only: bool = False):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, read_only)
         # No autoflush: use cases flush where they need ids; fewer round trips per step.
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

@@ -1,23 +1,52 @@
-"""The append-only history: every fact with who, when, in which role, what changed."""
+"""The append-only history: every fact with who, when, in which role, what changed.
+
+Rows of one subject form a hash chain (engine/audit.py): appending reads the hash of the subject's
+latest row (one indexed query) and stores it as `prev_hash`. Appends to one subject must not
+interleave: SQLite writers are serialized by BEGIN IMMEDIATE; on PostgreSQL the engine's callers
+hold the instance row (`SELECT … FOR UPDATE`), and appends outside an engine run (comments, files)
+take the same lock with `lock_chain`. A fork that slips through anyway is refused by the unique
+index on (subject, prev_hash) and surfaces as `ConcurrentUpdate`.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import HistoryEvent
+from .audit import event_hash
+from .errors import ConcurrentUpdate
+from .models import HistoryEvent, ProcessInstance
 
 
 def append_event(session: Session, subject_type: str, subject_id: int, at: datetime, actor: str,
                  role: str | None, action: str, *, task: str | None = None, status_from: str | None = None,
                  status_to: str | None = None, data: dict[str, Any] | None = None,
-                 instance_id: int | None = None) -> None:
-    """Append one event (a plain INSERT: events are never updated or deleted)."""
-    session.execute(insert(HistoryEvent).values(
-        subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role, action=action, task=task,
-        status_from=status_from, status_to=status_to, data=_jsonable(data or {}), instance_id=instance_id))
+                 instance_id: int | None = None, replay: dict[str, Any] | None = None) -> None:
+    """Append one event, chained to the subject's previous one (a plain INSERT: events are never
+    updated or deleted; on PostgreSQL a trigger refuses both)."""
+    prev_hash = session.scalar(
+        select(HistoryEvent.hash).where(HistoryEvent.subject_type == subject_type,
+                                        HistoryEvent.subject_id == subject_id)
+        .order_by(HistoryEvent.id.desc()).limit(1))
+    values = dict(subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role, action=action,
+                  task=task, status_from=status_from, status_to=status_to, data=_jsonable(data or {}),
+                  instance_id=instance_id, replay=_jsonable(replay) if replay is not None else None,
+                  prev_hash=prev_hash)
+    values["hash"] = event_hash(values)
+    try:
+        session.execute(insert(HistoryEvent).values(**values))
+    except IntegrityError as err:  # two appends claimed the same predecessor
+        raise ConcurrentUpdate("История изменена параллельно, повторите действие") from err
+
+
+def lock_chain(session: Session, instance_id: int | None) -> None:
+    """Before appending outside an engine run: on PostgreSQL, hold the subject's instance row, the
+    lock every engine step takes, so two appends never read the same chain tip."""
+    if instance_id is not None and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id).with_for_update())
 
 
 def events_for(session: Session, subject_type: str, subject_id: int) -> list[HistoryEvent]:

@@ -87,10 +87,16 @@ class Timer(Base):
 
 
 class HistoryEvent(Base):
-    """Append-only log: who did what, when, in which role, what changed."""
+    """Append-only log: who did what, when, in which role, what changed.
+
+    `prev_hash`/`hash` chain the rows of one subject (engine/audit.py); `replay` is what the
+    engine needs to rerun the step (engine/replay.py), NULL for events the engine did not run.
+    """
 
     __tablename__ = "history_events"
-    __table_args__ = (Index("ix_history_subject", "subject_type", "subject_id", "id"),)
+    __table_args__ = (Index("ix_history_subject", "subject_type", "subject_id", "id"),
+                      # a fork of a chain (two rows claiming the same predecessor) is refused
+                      Index("ux_history_chain", "subject_type", "subject_id", "prev_hash", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_type: Mapped[str] = mapped_column(String(40))
@@ -104,3 +110,6 @@ class HistoryEvent(Base):
     status_from: Mapped[str | None] = mapped_column(String(40))
     status_to: Mapped[str | None] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    replay: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

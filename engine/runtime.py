@@ -24,6 +24,7 @@ from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFai
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
 from .inbox import sync_inbox, sync_timers
+from .lint import LintRules
 from .live import LiveWorkflows
 from .models import ProcessDefinition, ProcessInstance, Timer
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
@@ -79,9 +80,10 @@ class ProcessEngine:
         self.live = LiveWorkflows()
 
     # -- definitions -------------------------------------------------------
-    def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime) -> ProcessDefinition:
-        """Validate and store a new version of a diagram (same content = same version)."""
-        loaded = parse_diagram(xml, filename)
+    def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime,
+               rules: LintRules | None = None) -> ProcessDefinition:
+        """Lint, validate and store a new version of a diagram (same content = same version)."""
+        loaded = parse_diagram(xml, filename, rules)
         current = self.current_definition(session, loaded.process_id, required=False)
         if current is not None and current.content_hash == loaded.content_hash:
             return current
@@ -124,20 +126,25 @@ class ProcessEngine:
         """Start a process with initial data and run it to the first human task."""
         definition = self.current_definition(session, process_id)
         loaded = self._spec(session, definition.id, definition.content_hash)
+        row = ProcessInstance(definition_id=definition.id, process_id=process_id, subject_type=subject_type,
+                              subject_id=subject_id, status=None, completed=False, state="{}", steps=0,
+                              created_at=now, updated_at=now)
+        session.add(row)
+        session.flush()
+        run = self._new_run(row, loaded, data, now)
+        self._advance(run, actor, now)
+        return self._finish(session, run, actor, role, now, action="submit", task_id=None, fields={},
+                            replay={"op": "start", "data": data, "definition": definition.id})
+
+    def _new_run(self, row: ProcessInstance, loaded: LoadedSpec, data: dict[str, Any], now: datetime) -> _Run:
+        """A fresh workflow at its start event holding the initial data (also used by replay)."""
         engine = SafeScriptEngine(operations=self.operations)
         engine.now = now
         workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=engine)
         start = workflow.get_tasks(state=TaskState.READY)[0]
         start.data.update(data)
         workflow.data[SHARED_KEY] = dict(data)
-        row = ProcessInstance(definition_id=definition.id, process_id=process_id, subject_type=subject_type,
-                              subject_id=subject_id, status=None, completed=False, state="{}", steps=0,
-                              created_at=now, updated_at=now)
-        session.add(row)
-        session.flush()
-        run = _Run(row, loaded, workflow, engine)
-        self._advance(run, actor, now)
-        return self._finish(session, run, actor, role, now, action="submit", task_id=None, fields={})
+        return _Run(row, loaded, workflow, engine)
 
     def complete(self, session: Session, instance_id: int, task_uuid: str, action: str,
                  fields: dict[str, Any], actor: str, role: str | None, now: datetime,
@@ -148,6 +155,15 @@ class ProcessEngine:
             task = run.workflow.get_task_from_id(UUID(task_uuid))
         except (TaskNotFoundException, ValueError):
             task = None
+        bpmn_id = self._run_human(run, task, action, fields, extra_data or {})
+        self._advance(run, actor, now)
+        return self._finish(session, run, actor, role, now, action=action, task_id=bpmn_id,
+                            fields=history_data if history_data is not None else fields,
+                            replay={"op": "complete", "task": bpmn_id, "action": action, "fields": fields,
+                                    "extra": extra_data or {}})
+
+    def _run_human(self, run: _Run, task, action: str, fields: dict[str, Any], extra: dict[str, Any]) -> str:
+        """Complete a READY human task with an action, its fields and the services' process data."""
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise InvalidTransition("Задача уже выполнена или недоступна")
         human = run.loaded.human_tasks[task.task_spec.bpmn_id]
@@ -156,8 +172,8 @@ class ProcessEngine:
             raise ValidationFailed("Недопустимое действие",
                                    {"action": [f"допустимо: {', '.join(human.actions)}"]})
         task.data.update(fields)
-        task.data.update(extra_data or {})
-        run.workflow.data.setdefault(SHARED_KEY, {}).update(extra_data or {})
+        task.data.update(extra)
+        run.workflow.data.setdefault(SHARED_KEY, {}).update(extra)
         task.data["action"] = action
         if spec.status:
             self._set_status(run, self._resolve(spec.status, task.data), human.bpmn_id)
@@ -165,9 +181,7 @@ class ProcessEngine:
             task.run()
         except WorkflowException as err:
             raise ValidationFailed(f"Ошибка процесса: {err}") from err
-        self._advance(run, actor, now)
-        return self._finish(session, run, actor, role, now, action=action, task_id=human.bpmn_id,
-                            fields=history_data if history_data is not None else fields)
+        return human.bpmn_id
 
     def fire_due_timers(self, session: Session, now: datetime, limit: int = 200) -> list[RunResult]:
         """Fire BPMN timers due at `now` (claimed rows only), one instance run per timer batch."""
@@ -180,7 +194,8 @@ class ProcessEngine:
         for instance_id in dict.fromkeys(t.instance_id for t in due):
             run = self._load(session, instance_id, now)
             self._advance(run, SYSTEM, now)
-            results.append(self._finish(session, run, SYSTEM, None, now, action="timer", task_id=None, fields={}))
+            results.append(self._finish(session, run, SYSTEM, None, now, action="timer", task_id=None, fields={},
+                                        replay={"op": "timer"}))
         return results
 
     def ready_tasks(self, session: Session, instance_id: int) -> list[ReadyTask]:
@@ -222,11 +237,13 @@ class ProcessEngine:
         engine.now = now
         return _Run(row, loaded, workflow, engine)
 
-    def _advance(self, run: _Run, actor: str, now: datetime) -> None:
+    def _advance(self, run: _Run, actor: str, now: datetime, observe=None) -> None:
         def did_complete(task) -> None:
             status = run.loaded.node_status.get(task.task_spec.bpmn_id or "")
             if status:
                 self._set_status(run, self._resolve(status, task.data), task.task_spec.bpmn_id)
+            if observe is not None:
+                observe(task)
         try:
             # do_engine_steps ends with refresh_timers(), which may make a timer that is
             # already due READY without running it: run again until nothing automatic is left.
@@ -284,17 +301,17 @@ class ProcessEngine:
         return timers
 
     def _finish(self, session: Session, run: _Run, actor: str, role: str | None, now: datetime,
-                action: str, task_id: str | None, fields: dict[str, Any]) -> RunResult:
+                action: str, task_id: str | None, fields: dict[str, Any], replay: dict[str, Any]) -> RunResult:
+        """Store the run; every run (a timer firing too) appends one event with its `replay` record."""
         row = run.row
         status_from = row.status
         ready = self._ready(run)
         completed = not ready and run.workflow.is_completed()
         if run.status_changes:
             row.status = run.status_changes[-1][2]
-        if action != "timer" or run.status_changes:
-            append_event(session, row.subject_type, row.subject_id or 0, now, actor, role, action,
-                         task=task_id, status_from=status_from, status_to=row.status,
-                         data=fields, instance_id=row.id)
+        append_event(session, row.subject_type, row.subject_id or 0, now, actor, role, action,
+                     task=task_id, status_from=status_from, status_to=row.status,
+                     data=fields, instance_id=row.id, replay=replay)
         row.state = state_io.dump(run.workflow)
         row.completed = completed
         row.steps += 1

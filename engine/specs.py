@@ -7,6 +7,7 @@ Conventions (docs/bpmn-conventions.md):
   `status=<code|$variable>; fields=name*:type, ...; label=...`;
 - any other node may carry `status` (applied when the node completes);
 - service tasks call registered operations (spiffworkflow:serviceTaskOperator).
+What a diagram must satisfy to be deployed is checked by engine/lint.py.
 """
 from __future__ import annotations
 
@@ -19,26 +20,25 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .errors import DiagramRejected
-from .expressions import UnsafeExpression, compile_expression
+from .lint import (  # noqa: F401  (hardened_parser, load_xml, MAX_DIAGRAM_BYTES: re-exported)
+    FIELD_TYPES,
+    MAX_DIAGRAM_BYTES,
+    LintRules,
+    Problem,
+    hardened_parser,
+    line_of,
+    lint,
+    load_xml,
+    split_action,
+)
 
-MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 # Process variables set by the services (deadline_at, executor_org, ...), kept on the
 # top workflow too: a waiting boundary timer holds a copy of the data from when it was
 # armed, so it reads these to see a deadline moved later.
 SHARED_KEY = "koridor_shared"
-FIELD_TYPES = ("text", "org", "user", "date", "rating", "outcome", "int")
-
-
-def hardened_parser() -> etree.XMLParser:
-    """An lxml parser that resolves no entities, reads no DTD and touches no network."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,7 @@ class LoadedSpec:
 
 def parse_action(name: str, value: str) -> ActionSpec:
     """Parse `status=...; fields=a*:text, b:org; label=...` into an ActionSpec."""
-    parts = {}
-    for chunk in value.split(";"):
-        if chunk.strip():
-            key, _, val = chunk.partition("=")
-            parts[key.strip()] = val.strip()
+    parts = split_action(value)
     fields = []
     for item in filter(None, (f.strip() for f in parts.get("fields", "").split(","))):
         fname, _, ftype = item.partition(":")
@@ -122,74 +118,73 @@ def _all_task_specs(loaded: LoadedSpec):
         yield from sub.task_specs.values()
 
 
-def _inspect(loaded: LoadedSpec) -> list[str]:
-    problems: list[str] = []
+def _inspect(loaded: LoadedSpec, root: etree._Element, reported: set[str]) -> list[Problem]:
+    """Read the forms and node statuses into the spec; lint (engine/lint.py) did the checking."""
+    problems: list[Problem] = []
     for ts in _all_task_specs(loaded):
         bpmn_id = getattr(ts, "bpmn_id", None)
         if bpmn_id is None:
             continue
-        kind = type(ts).__name__
-        if kind == "ScriptTask":
-            problems.append(f"{bpmn_id}: script tasks are not allowed; use a service task")
         props = (getattr(ts, "extensions", None) or {}).get("properties", {})
         if ts.manual:
             try:
                 loaded.human_tasks[bpmn_id] = _human_task(ts)
             except ValueError as err:
-                problems.append(str(err))
+                if bpmn_id not in reported:
+                    problems.append(Problem(bpmn_id, line_of(root, bpmn_id), str(err)))
         elif props.get("status"):
             loaded.node_status[bpmn_id] = props["status"]
-        for cond in _conditions(ts):
-            try:
-                compile_expression(cond)
-            except (UnsafeExpression, SyntaxError) as err:
-                problems.append(f"{bpmn_id}: condition '{cond}': {err}")
-        if isinstance(ts, CatchingEvent) and isinstance(ts.event_definition, TimeDateEventDefinition):
-            try:
-                compile_expression(ts.event_definition.expression)
-            except (UnsafeExpression, SyntaxError) as err:
-                problems.append(f"{bpmn_id}: timer '{ts.event_definition.expression}': {err}")
     return problems
 
 
-def _conditions(ts) -> list[str]:
-    conds = getattr(ts, "cond_task_specs", None) or []
-    return [c.args[0] for c, _name in conds if c is not None and getattr(c, "args", None)]
+def _spiff_problem(err: ValidationException, root: etree._Element) -> Problem:
+    line = err.line_number or (line_of(root, err.id) if err.id else None)
+    return Problem(err.id or err.tag or "file", int(line) if line else None, str(err).strip())
 
 
-def parse_diagram(xml: bytes, filename: str = "diagram.bpmn") -> LoadedSpec:
-    """Parse and validate a diagram; every problem found is listed in DiagramRejected.errors."""
-    if len(xml) > MAX_DIAGRAM_BYTES:
-        raise DiagramRejected("Диаграмма слишком большая", {"file": [f"больше {MAX_DIAGRAM_BYTES} байт"]})
-    try:
-        root = etree.fromstring(xml, parser=hardened_parser())
-    except etree.XMLSyntaxError as err:
-        raise DiagramRejected("Файл не является корректным XML", {"file": [str(err)]}) from err
-    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
-        raise DiagramRejected("DTD и сущности в диаграммах запрещены", {"file": ["DOCTYPE/ENTITY"]})
+def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules | None = None) -> LoadedSpec:
+    """Parse, lint and validate a diagram; every problem found is listed in DiagramRejected.errors.
+
+    `rules` carries the caller's allow-lists (process ids, roles, statuses, operations); without
+    it only the rules that need no allow-list apply (stored versions read back by the cache).
+    """
+    root = load_xml(xml)
+    problems = lint(root, rules)
+    reported = {p.element for p in problems}
     parser = SpiffBpmnParser(validator=BpmnValidator())
     try:
         parser.add_bpmn_xml(root, filename)
         ids = parser.get_process_ids()
         executable = [p for p in ids if parser.process_parsers[p].process_executable]
         if len(executable) != 1:
-            raise DiagramRejected("В файле должен быть ровно один исполняемый процесс",
-                                  {"file": [f"executable processes: {executable or ids}"]})
+            problems.append(Problem("file", None, f"exactly one executable process expected, found: "
+                                                  f"{', '.join(executable or ids) or 'none'}"))
+            raise _Refused
         process_id = executable[0]
         spec = parser.get_spec(process_id)
         subs = parser.get_subprocess_specs(process_id)
-    except DiagramRejected:
-        raise
+    except _Refused:
+        spec = None
     except ValidationException as err:
-        raise DiagramRejected("Диаграмма не прошла проверку", {"file": [str(err)]}) from err
+        problem = _spiff_problem(err, root)
+        if problem.element not in reported or not problems:
+            problems.append(problem)
+        spec = None
     except Exception as err:  # noqa: BLE001 - any parser failure is the diagram's problem
-        raise DiagramRejected("Диаграмма не прошла проверку", {"file": [f"{type(err).__name__}: {err}"]}) from err
+        problems.append(Problem("file", None, f"{type(err).__name__}: {err}"))
+        spec = None
+    if spec is None:
+        raise DiagramRejected("Диаграмма не прошла проверку", {"file": [str(p) for p in problems]})
     loaded = LoadedSpec(process_id, hashlib.sha256(xml).hexdigest(), spec, subs)
-    problems = _inspect(loaded)
+    problems += _inspect(loaded, root, reported)
     use_engine_clock(loaded)
     if problems:
-        raise DiagramRejected("Диаграмма нарушает соглашения Koridor", {"file": problems})
+        raise DiagramRejected("Диаграмма нарушает соглашения Koridor", {"file": [str(p) for p in problems]})
     return loaded
+
+
+class _Refused(Exception):
+    """Internal: stop parsing, the problem is already listed."""
 
 
 class SpecCache:

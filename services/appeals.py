@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, NotPermitted, ValidationFailed
-from engine.history import append_event, events_for
+from engine.history import append_event, events_for, lock_chain
 
 from .context import Actor, Context
 from .models import Appeal, AppealRoute, Comment, Organisation, User
@@ -147,7 +147,13 @@ def appeal_history(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str,
         load_visible(uow.session, actor, appeal_id)
         return [{"id": e.id, "at": e.at, "actor": e.actor, "role": e.role, "action": e.action,
                  "task": e.task, "status_from": e.status_from, "status_to": e.status_to, "data": e.data}
-                for e in events_for(uow.session, "appeal", appeal_id)]
+                for e in events_for(uow.session, "appeal", appeal_id) if not _bookkeeping(e)]
+
+
+def _bookkeeping(event) -> bool:
+    """A timer run that changed no status: the engine records it for replay (issue 7); what it did
+    for people is its own event (`overdue`), so the appeal's history leaves it out."""
+    return event.action == "timer" and event.status_from == event.status_to
 
 
 def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str) -> dict[str, Any]:
@@ -162,6 +168,8 @@ def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str) -> dict[s
         appeal = load_visible(uow.session, actor, appeal_id)
         if actor.has("auditor") and len(actor.roles) == 1:
             raise NotPermitted("Аудитор не может комментировать обращения")
+        lock_chain(uow.session, appeal.instance_id)  # one writer per history chain (PostgreSQL)
+        uow.session.refresh(appeal)
         role = actor.roles[0]
         comment = Comment(appeal_id=appeal.id, at=now, author=actor.login, role=role, text=text)
         uow.session.add(comment)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.errors import NotFound, NotPermitted, ValidationFailed
-from engine.history import append_event
+from engine.history import append_event, lock_chain
 
 from .appeals import load_visible
 from .context import Actor, Context
@@ -45,6 +45,8 @@ def add_attachment(ctx: Context, actor: Actor, appeal_id: int, filename: str, da
             raise NotPermitted("Аудитор не прикладывает файлы")
         if appeal.closed_at is not None:
             raise ValidationFailed("Обращение закрыто", {"file": ["к закрытому обращению файлы не прикладываются"]})
+        lock_chain(uow.session, appeal.instance_id)  # one writer per history chain (PostgreSQL)
+        uow.session.refresh(appeal)
         attachment = Attachment(appeal_id=appeal.id, filename=name, content_type=ALLOWED[suffix], size=len(data),
                                 sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=actor.login,
                                 uploaded_at=now)

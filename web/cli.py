@@ -117,3 +117,6 @@ def serve(host: str, port: int, with_scheduler: bool) -> None:
     else:
         click.echo(f"Koridor: http://{host}:{port}  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
         waitress_serve(app, host=host, port=port, threads=8)
+
+from .cli_audit import register; register(main)  # noqa: E402,E702,I001  (issue 7: audit verify, replay)
+from .cli_analyst import register as _register_analyst; _register_analyst(main)  # noqa: E402,E702,I001  (issue 7: deploy, diff, migrate, simulate)

@@ -78,7 +78,9 @@ def openapi_document() -> dict[str, Any]:
         s.AppealCreate, s.AppealOut, s.PersonOut, s.OrgOut, s.RolesOut, s.CompanyOut, s.AnswerOut,
         s.HistoryItemOut, s.CommentIn, s.CommentOut, s.TaskAppealOut, s.FormFieldOut, s.FormActionOut,
         s.FormOut, s.TaskOut, s.TaskComplete, s.NextTaskOut, s.TaskResultOut, s.GreenCorridorIn,
-        s.ProcessVersionOut, s.AttachmentOut)}
+        s.ProcessVersionOut, s.AttachmentOut, s.MigrateIn, s.MigrationItemOut, s.MigrationReportOut,
+        s.DiffChangeOut, s.DiffElementOut, s.DiffChangedOut, s.DiffOut, s.SimulatedAppealOut, s.OrgLoadOut,
+        s.SimulationOut)}
     components["Error"] = {"type": "object", "properties": {
         "code": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
@@ -134,6 +136,7 @@ def openapi_document() -> dict[str, Any]:
                      "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                          "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
     }
+    paths.update(_analyst_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -141,3 +144,24 @@ def openapi_document() -> dict[str, Any]:
             "components": {"schemas": components, "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}]}
+
+
+def _analyst_paths() -> dict[str, Any]:
+    """Issue 7: versions diff, migration of running instances, what-if simulation (analysts, admins)."""
+    proc = {"name": "process_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "/api/v1/process-models/{process_id}/versions/{a}/diff/{b}": {"get": _op(
+            "Diff of two versions by element: added, removed, changed (analyst, admin, auditor)", out="DiffOut",
+            params=[proc, _path("a"), _path("b")])},
+        "/api/v1/process-models/{process_id}/migrate": {"post": _op(
+            "Move running instances to a version where safe; report moved and refused with reasons "
+            "(analyst, admin)", "MigrateIn", "MigrationReportOut", params=[proc])},
+        "/api/v1/simulations": {"post": {**_op(
+            "What-if: replay the decisions of the appeals filed since..until against a candidate diagram "
+            "and/or classifier (analyst, admin); nothing is stored", out="SimulationOut"),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["since"], "properties": {
+                    "since": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"},
+                    "diagram": {"type": "string", "format": "binary"},
+                    "classifier": {"type": "string", "format": "binary"}}}}}}}},
+    }

@@ -250,3 +250,113 @@ class AttachmentOut(Schema):
     sha256 = fields.Str()
     uploaded_by = fields.Str()
     uploaded_at = fields.DateTime()
+
+
+# -- analysts (issue 7): versions diff, migration, what-if simulation -------------------------
+class MigrateIn(Strict):
+    to_version = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    dry_run = fields.Bool(load_default=False)
+
+
+class MigrationItemOut(Schema):
+    instance_id = fields.Int()
+    subject_type = fields.Str()
+    subject_id = fields.Int(allow_none=True)
+    from_version = fields.Int()
+    to_version = fields.Int()
+    moved = fields.Bool()
+    reasons = fields.List(fields.Str())
+    open_tasks = fields.List(fields.Str())
+
+
+class MigrationReportOut(Schema):
+    """What moved to the version and what did not, with the reasons."""
+
+    process_id = fields.Str()
+    to_version = fields.Int()
+    dry_run = fields.Bool()
+    moved = fields.List(fields.Nested(MigrationItemOut))
+    refused = fields.List(fields.Nested(MigrationItemOut))
+    summary = fields.Dict()
+
+
+class DiffChangeOut(Schema):
+    aspect = fields.Str()
+    old = fields.Raw(allow_none=True)
+    new = fields.Raw(allow_none=True)
+
+
+class DiffElementOut(Schema):
+    id = fields.Str()
+    kind = fields.Str()
+    category = fields.Str()
+    name = fields.Str(allow_none=True)
+    line = fields.Int(allow_none=True)
+    aspects = fields.Dict()
+
+
+class DiffChangedOut(Schema):
+    id = fields.Str()
+    kind = fields.Str()
+    category = fields.Str()
+    name = fields.Str(allow_none=True)
+    line_a = fields.Int(allow_none=True)
+    line_b = fields.Int(allow_none=True)
+    changes = fields.List(fields.Nested(DiffChangeOut))
+
+
+class DiffOut(Schema):
+    """Two versions of a process compared element by element."""
+
+    process_id = fields.Str()
+    version_a = fields.Nested(ProcessVersionOut)
+    version_b = fields.Nested(ProcessVersionOut)
+    added = fields.List(fields.Nested(DiffElementOut))
+    removed = fields.List(fields.Nested(DiffElementOut))
+    changed = fields.List(fields.Nested(DiffChangedOut))
+    summary = fields.Dict()
+    identical = fields.Bool()
+
+
+class SimulatedAppealOut(Schema):
+    id = fields.Int()
+    number = fields.Int(allow_none=True)
+    fact = fields.Str()
+    created_at = fields.DateTime()
+    appeal_type_old = fields.Str()
+    appeal_type_new = fields.Str()
+    deadline_old = fields.Str()
+    deadline_new = fields.Str()
+    deadline_changed = fields.Bool()
+    deadline_shift_days = fields.Int()
+    answered_at = fields.DateTime(allow_none=True)
+    overdue_old = fields.Bool()
+    overdue_new = fields.Bool()
+    route_old = fields.List(fields.Str())
+    route_new = fields.List(fields.Str())
+    route_changed = fields.Bool()
+    status_old = fields.Str(allow_none=True)
+    status_new = fields.Str(allow_none=True)
+    escalations_new = fields.Int()
+    stopped = fields.Dict(allow_none=True)
+    problem = fields.Str(allow_none=True)
+
+
+class OrgLoadOut(Schema):
+    org = fields.Str()
+    appeals_old = fields.Int()
+    appeals_new = fields.Int()
+    tasks_old = fields.Int()
+    tasks_new = fields.Int()
+
+
+class SimulationOut(Schema):
+    """What past appeals would have looked like with a candidate diagram and classifier."""
+
+    period = fields.Dict()
+    diagram = fields.Dict()
+    classifier = fields.Dict()
+    truncated = fields.Bool()
+    summary = fields.Dict()
+    load = fields.List(fields.Nested(OrgLoadOut))
+    appeals = fields.List(fields.Nested(SimulatedAppealOut))

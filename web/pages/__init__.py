@@ -7,7 +7,9 @@ bp = Blueprint("pages", __name__, template_folder="../templates", static_folder=
                static_url_path="/static")
 
 from . import (  # noqa: E402,F401  (routes register on import)
+               analyst_page,
                appeal_page,
+               audit_page,
                cabinet,
                dashboard_page,
                diagram,

@@ -43,7 +43,8 @@ def _actions() -> dict[str, str]:
             "decide_extension:approve": _("Перенос срока согласован"), "deny": _("Отказано в переносе срока"),
             "answer": _("Подготовлен ответ"), "return": _("Ответ возвращён исполнителю"),
             "rework": _("Отправлено на доработку"), "comment": _("Комментарий"), "file": _("Приложен файл"),
-            "overdue": _("Срок ответа истёк"), "timer": _("Закрыто системой")}
+            "overdue": _("Срок ответа истёк"), "timer": _("Закрыто системой"),
+            "migrate": _("Перенесено на другую версию процесса")}
 
 
 def _fields() -> dict[str, str]:
@@ -54,7 +55,8 @@ def _fields() -> dict[str, str]:
             "remarks": _("Замечания"), "rating": _("Оценка"), "org_from": _("Откуда"), "org_to": _("Куда"),
             "deadline_from": _("Срок был"), "deadline_to": _("Срок стал"), "file": _("Файл"),
             "size": _("Размер"), "rework_count": _("Доработок"), "subject_before": _("Тема до исправления"),
-            "description_before": _("Описание до исправления")}
+            "description_before": _("Описание до исправления"), "version_from": _("Версия процесса была"),
+            "version_to": _("Версия процесса стала")}
 
 
 def _outcomes() -> dict[str, str]:

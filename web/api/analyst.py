@@ -1,0 +1,48 @@
+"""Analysts' API (issue 7): diff of two versions, migration of running instances, what-if simulation."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from services import process_models, simulation
+
+from ..auth import ctx, current_actor, login_required
+from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut
+from . import bp, json_body
+
+
+def upload(name: str) -> bytes | None:
+    """A multipart file field read up to the upload cap (413 beyond it); None when not sent."""
+    file = request.files.get(name)
+    if file is None or not file.filename:
+        return None
+    limit = ctx().settings.max_upload_bytes
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise RequestEntityTooLarge(f"Файл в поле '{name}' больше допустимого размера")
+    return data
+
+
+@bp.get("/process-models/<process_id>/versions/<int:version_a>/diff/<int:version_b>")
+@login_required
+def diff_versions(process_id: str, version_a: int, version_b: int):
+    result = process_models.diff_versions(ctx(), current_actor(), process_id, version_a, version_b)
+    return jsonify(DiffOut().dump(result))
+
+
+@bp.post("/process-models/<process_id>/migrate")
+@login_required
+def migrate(process_id: str):
+    body = MigrateIn().load(json_body())
+    report = process_models.migrate_process(ctx(), current_actor(), process_id, body["to_version"], body["dry_run"])
+    return jsonify(MigrationReportOut().dump(report))
+
+
+@bp.post("/simulations")
+@login_required
+def simulate():
+    if request.content_length and request.content_length > 2 * ctx().settings.max_upload_bytes + 65536:
+        raise RequestEntityTooLarge("Файлы больше допустимого размера")
+    report = simulation.simulate(ctx(), current_actor(), request.form.get("since"), request.form.get("until"),
+                                 diagram_xml=upload("diagram"), classifier_json=upload("classifier"))
+    return jsonify(SimulationOut().dump(report))
