@@ -17,7 +17,8 @@ from . import bp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _date(name: str) -> date | None:
+def date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument, or 422 naming it."""
     value = request.args.get(name)
     if not value:
         return None
@@ -41,14 +42,14 @@ def _respond(report: dict, to_xlsx, filename: str):
 @bp.get("/reports/appeals-by-type")
 @login_required
 def by_type():
-    report = reports.appeals_by_type(ctx(), current_actor(), _date("from"), _date("to"), _filters())
+    report = reports.appeals_by_type(ctx(), current_actor(), date_arg("from"), date_arg("to"), _filters())
     return _respond(report, spreadsheets.by_type_xlsx, "appeals-by-type.xlsx")
 
 
 @bp.get("/reports/appeals-by-executor")
 @login_required
 def by_executor():
-    report = reports.appeals_by_executor(ctx(), current_actor(), _date("from"), _date("to"), None, _filters())
+    report = reports.appeals_by_executor(ctx(), current_actor(), date_arg("from"), date_arg("to"), None, _filters())
     return _respond(report, spreadsheets.by_executor_xlsx, "appeals-by-executor.xlsx")
 
 

@@ -1,29 +1,17 @@
 """Report pages (seed 001 «Отчеты»): filters in a side panel, both reports, XLSX downloads."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 
-from engine.errors import ValidationFailed
 from services import reports
 from services.intake import CHANNELS
 from services.worklists import form_choices
 
+from ..api.reports import date_arg
 from . import bp
 from .session import actor, ctx, handle_errors, login_required
 
 FILTERS = ("org", "appeal_type", "channel", "status")
-
-
-def _date(name: str) -> date | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as err:
-        raise ValidationFailed("Неверная дата", {name: ["дата в формате ГГГГ-ММ-ДД"]}) from err
 
 
 @bp.get("/reports")
@@ -31,7 +19,7 @@ def _date(name: str) -> date | None:
 @handle_errors
 def reports_page():
     filters = {k: v for k in FILTERS if (v := request.args.get(k))}
-    start, end = _date("from"), _date("to")
+    start, end = date_arg("from"), date_arg("to")
     by_type = reports.appeals_by_type(ctx(), actor(), start, end, filters)
     by_executor = reports.appeals_by_executor(ctx(), actor(), start, end, None, filters)
     query = {**filters, "from": by_type["from"].isoformat(), "to": by_type["to"].isoformat()}
