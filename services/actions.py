@@ -23,6 +23,7 @@ from .effects import apply_run, notify
 from .inbox import OUTCOMES, locate_task
 from .intake import end_of_day
 from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Organisation, User
+from .subjects import complete_other
 
 # (step, action) -> (comment kind, field): the dialogue the investor and staff see.
 COMMENT_KINDS = {("moderation", "clarify"): ("clarification_request", "question"),
@@ -187,6 +188,10 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         fields, errors = _clean(spec.actions[action], body)
         if errors:
             raise ValidationFailed("Проверьте поля формы", errors)
+        if task.subject_type != "appeal":
+            response = complete_other(ctx, s, actor, task, spec, action, fields, now)
+            uow.commit()
+            return response
         appeal = s.get(Appeal, task.subject_id)
         extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now)
         result: RunResult = ctx.engine.complete(

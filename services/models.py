@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -24,6 +25,7 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     inn: Mapped[str | None] = mapped_column(String(12), index=True)
     personal_manager: Mapped[str | None] = mapped_column(String(100))  # the investor's manager at the agency
+    ogrn: Mapped[str | None] = mapped_column(String(15))  # ОГРН (13 digits) / ОГРНИП (15)
 
 
 class User(Base):
@@ -45,16 +47,39 @@ class User(Base):
 
 
 class Project(Base):
-    """An investment project (the onboarding path fills it; appeals may be tied to it)."""
+    """An investment project: its passport, manager, stage and the process that follows it.
+
+    Created by an onboarding path (Leningrad: seed 000 items 2–4; Kazakhstan: seed 003 chapters 3–4);
+    appeals may be tied to it (their coordinator is then the project's manager). Pack-specific
+    passport fields that have no column of their own live in `details`.
+    """
 
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    pack: Mapped[str] = mapped_column(String(40), default="leningrad", index=True)
     name: Mapped[str] = mapped_column(String(500))
     company_org: Mapped[str | None] = mapped_column(String(64), index=True)
+    company_name: Mapped[str | None] = mapped_column(String(500))
+    company_inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    company_ogrn: Mapped[str | None] = mapped_column(String(15))
+    okved: Mapped[str | None] = mapped_column(String(255))  # comma-separated ОКВЭД codes
+    sector: Mapped[str | None] = mapped_column(String(120), index=True)
+    source: Mapped[str | None] = mapped_column(String(120))  # how the investor came
+    investment_volume: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    jobs: Mapped[int | None] = mapped_column(Integer)
+    site: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(120), index=True)
     manager_login: Mapped[str | None] = mapped_column(String(100), index=True)
-    stage: Mapped[str | None] = mapped_column(String(40))
+    commissioner_login: Mapped[str | None] = mapped_column(String(100), index=True)
+    stage: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(40), default="active", index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    info_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
 
 
 class Appeal(Base):

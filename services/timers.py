@@ -5,6 +5,7 @@ from datetime import datetime
 
 from .context import Context
 from .effects import apply_run
+from .subjects import apply_other
 
 
 def fire_due_timers(ctx: Context, now: datetime | None = None) -> int:
@@ -14,6 +15,9 @@ def fire_due_timers(ctx: Context, now: datetime | None = None) -> int:
         s = uow.session
         results = ctx.engine.fire_due_timers(s, now)
         for result in results:
-            apply_run(s, result, now)
+            if result.subject_type == "appeal":
+                apply_run(s, result, now)
+            else:
+                apply_other(s, result, now)
         uow.commit()
         return len(results)
