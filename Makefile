@@ -22,9 +22,10 @@ demo: install
 serve: install
 	$(BIN)/koridor serve --host 127.0.0.1 --port 8000
 
-## make test: the whole suite; PostgreSQL too when KORIDOR_TEST_POSTGRES_URL is set
+## make test: the whole suite; PostgreSQL too when KORIDOR_TEST_POSTGRES_URL is set.
+## One pytest-xdist worker per core (KORIDOR_TEST_WORKERS=0 runs in one process).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${KORIDOR_TEST_WORKERS:-auto} --dist worksteal
 
 lint: install
 	$(BIN)/ruff check engine services web classifiers tests tools bench

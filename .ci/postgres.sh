@@ -14,6 +14,8 @@ DO $$ BEGIN
     CREATE ROLE koridor LOGIN PASSWORD 'koridor';
   END IF;
 END $$;
+-- the test suite runs under pytest-xdist: each worker creates its own koridor_test_gwN
+ALTER ROLE koridor CREATEDB;
 SELECT 'CREATE DATABASE koridor_test OWNER koridor' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'koridor_test')\gexec
 SELECT 'CREATE DATABASE koridor_bench OWNER koridor' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'koridor_bench')\gexec
 SQL

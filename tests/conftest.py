@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from engine.migrate import upgrade
 from services.settings import Settings
@@ -42,16 +42,31 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own database (`<name>_<worker>`), created on demand."""
+    if worker in ("", "master"):
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def postgres_ready() -> str:
+def postgres_ready(worker_id) -> str:
     assert POSTGRES_URL
-    engine = create_engine(POSTGRES_URL)
+    url = _worker_database(POSTGRES_URL, worker_id)
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    upgrade(url)
+    return url
 
 
 def _truncate(url: str) -> None:
@@ -61,6 +76,12 @@ def _truncate(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"))]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """The pytest-xdist worker (`gw0`, `gw1`, …) or `master` without xdist."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
 
 
 @pytest.fixture(params=BACKENDS)
