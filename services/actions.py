@@ -97,9 +97,10 @@ def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> No
 
 
 def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, action: str,
-           fields: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+           fields: dict[str, Any], now: datetime, on_behalf_of: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The appeal's side of an action (keyed by the task's declared step and the action name):
-    returns (process data changes, extra history data)."""
+    returns (process data changes, extra history data). A substitute acts `on_behalf_of` someone away:
+    what they take stays the absent colleague's."""
     extra: dict[str, Any] = {}
     history: dict[str, Any] = {}
     if action == "accept" and step == "moderation":
@@ -130,8 +131,8 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         notify(s, [appeal.coordinator_login], "redirected", appeal,
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":
-        appeal.manager_login = actor.login
-        extra = {"manager": actor.login}
+        appeal.manager_login = on_behalf_of or actor.login
+        extra = {"manager": appeal.manager_login}
     elif action == "extend":
         until = date.fromisoformat(fields["until"])
         if until <= appeal.deadline:
@@ -189,9 +190,10 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         if errors:
             raise ValidationFailed("Проверьте поля формы", errors)
         appeal = s.get(Appeal, task.subject_id)
-        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now)
-        if task.delegated_from and task.assignee == actor.login:  # a substitute acts for the absent owner
-            history["on_behalf_of"] = task.delegated_from
+        on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
+        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of)
+        if on_behalf_of:
+            history["on_behalf_of"] = on_behalf_of
         result: RunResult = ctx.engine.complete(
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})
