@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -60,27 +61,40 @@ def message_id(event_key: str, settings: Settings) -> str:
     return f"<{hashlib.sha256(event_key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def deliver(settings: Settings, letters: list[Letter], now: datetime) -> dict[str, str]:
-    """Send `letters` over one SMTP connection; returns {message_id: error} for the ones refused.
-    Raises OSError / smtplib.SMTPException when the server cannot be reached at all."""
-    failures: dict[str, str] = {}
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
+def _message(settings: Settings, letter: Letter, now: datetime) -> MIMEText:
+    # the classic MIMEText + Header: the newer EmailMessage folds a long Cyrillic subject into encoded
+    # words and loses the space at the fold (CPython's folder), so "по обращению" arrived as "пообращению"
+    message = MIMEText(letter.body, "plain", "utf-8")
+    message["From"] = settings.smtp_from
+    message["To"] = letter.recipient
+    message["Subject"] = Header(letter.subject, "utf-8")
+    message["Message-ID"] = letter.message_id
+    message["Date"] = format_datetime(now)
+    return message
+
+
+def deliver(settings: Settings, letters: list[Letter], now: datetime,
+            record: Callable[[Letter, str | None], None]) -> None:
+    """Send `letters` over one SMTP connection, calling `record(letter, error or None)` right after the
+    server's answer to each (so a crash can leave at most the letter in flight unrecorded). Raises
+    OSError / smtplib.SMTPException when the connection cannot be opened or is lost."""
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds)
+    try:
         if settings.smtp_starttls:
             smtp.starttls()
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
         for letter in letters:
-            # the classic MIMEText + Header: the newer EmailMessage folds a long Cyrillic subject into
-            # encoded words and loses the space at the fold (CPython's folder), so "по обращению" arrived
-            # as "пообращению"
-            message = MIMEText(letter.body, "plain", "utf-8")
-            message["From"] = settings.smtp_from
-            message["To"] = letter.recipient
-            message["Subject"] = Header(letter.subject, "utf-8")
-            message["Message-ID"] = letter.message_id
-            message["Date"] = format_datetime(now)
             try:
-                smtp.send_message(message)
-            except smtplib.SMTPException as err:
-                failures[letter.message_id] = f"{type(err).__name__}: {err}"[:1000]
-    return failures
+                smtp.send_message(_message(settings, letter, now))
+                error = None
+            except smtplib.SMTPServerDisconnected:
+                raise
+            except smtplib.SMTPException as err:  # this letter refused (4xx/5xx); go on with the next
+                error = f"{type(err).__name__}: {err}"[:1000]
+            record(letter, error)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()

@@ -1,8 +1,8 @@
 """The outbox sender: claims due letters, sends them over SMTP, retries with back-off, gives up visibly.
 
 Delivery is at least once with a narrow window: a letter is marked `sending` with a lease (committed)
-before the SMTP conversation and `sent` after it (committed). A process killed between the server's
-acceptance and that second commit leaves the row `sending`; when the lease runs out another sweep
+before the SMTP conversation and `sent` right after the server accepted it (committed, letter by
+letter). A process killed between the server's acceptance and that commit leaves the row `sending`; when the lease runs out another sweep
 sends it again, with the same Message-ID (derived from the event key) so it can be recognised as the
 same letter. Nothing is ever lost: a row leaves the table's live states only as `sent`, `failed`
 (after `outbox_max_attempts` attempts, listed for admins) or `skipped` (no SMTP server configured).
@@ -67,6 +67,26 @@ def _skip_all(ctx: Context, now: datetime, limit: int) -> int:
         return len(ids)
 
 
+def _record(ctx: Context, row: OutboxMessage, worker: str, error: str | None, now: datetime) -> str:
+    """Write one letter's outcome in its own short transaction; returns sent / retry / failed."""
+    settings = ctx.settings
+    if error is None:
+        outcome, values = "sent", dict(state="sent", sent_at=now, last_error=None)
+    elif row.attempts >= settings.outbox_max_attempts:
+        outcome, values = "failed", dict(state="failed", last_error=error)
+    else:
+        delay = settings.outbox_backoff_seconds * 2 ** (row.attempts - 1)
+        outcome, values = "retry", dict(state="pending", last_error=error,
+                                        next_attempt_at=now + timedelta(seconds=delay))
+    with ctx.db.unit_of_work() as uow:
+        uow.session.execute(update(OutboxMessage)
+                            .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
+                            .values(claimed_by=None, claimed_until=None, **values)
+                            .execution_options(synchronize_session=False))
+        uow.commit()
+    return outcome
+
+
 def send_pending(ctx: Context, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     """One sweep: send up to `limit` due letters; returns counts by outcome."""
     now = now or ctx.clock()
@@ -74,33 +94,24 @@ def send_pending(ctx: Context, now: datetime | None = None, limit: int = 100) ->
     if not settings.smtp_host:
         return {"skipped": _skip_all(ctx, now, limit)}
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    rows = _claim(ctx, now, limit, worker)
+    rows = {message_id(r.event_key, settings): r for r in _claim(ctx, now, limit, worker)}
     if not rows:
         return {}
-    letters = {message_id(r.event_key, settings): r for r in rows}
-    try:
-        failures = deliver(settings, [Letter(mid, r.recipient, r.subject, r.body) for mid, r in letters.items()], now)
-    except (OSError, smtplib.SMTPException) as err:  # no connection at all: every letter waits
-        failures = dict.fromkeys(letters, f"{type(err).__name__}: {err}"[:1000])
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    with ctx.db.unit_of_work() as uow:
-        s = uow.session
-        for mid, row in letters.items():
-            mine = and_(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
-            error = failures.get(mid)
-            if error is None:
-                values: dict[str, Any] = dict(state="sent", sent_at=now, last_error=None)
-                counts["sent"] += 1
-            elif row.attempts >= settings.outbox_max_attempts:
-                values = dict(state="failed", last_error=error)
-                counts["failed"] += 1
-            else:
-                delay = settings.outbox_backoff_seconds * 2 ** (row.attempts - 1)
-                values = dict(state="pending", last_error=error, next_attempt_at=now + timedelta(seconds=delay))
-                counts["retry"] += 1
-            s.execute(update(OutboxMessage).where(mine).values(claimed_by=None, claimed_until=None, **values)
-                      .execution_options(synchronize_session=False))
-        uow.commit()
+    done: set[str] = set()
+
+    def record(letter: Letter, error: str | None) -> None:
+        counts[_record(ctx, rows[letter.message_id], worker, error, now)] += 1
+        done.add(letter.message_id)
+
+    letters = [Letter(mid, r.recipient, r.subject, r.body) for mid, r in rows.items()]
+    try:
+        deliver(settings, letters, now, record)
+    except (OSError, smtplib.SMTPException) as err:  # no connection, or lost: the rest wait for a retry
+        reason = f"{type(err).__name__}: {err}"[:1000]
+        for letter in letters:
+            if letter.message_id not in done:
+                record(letter, reason)
     return counts
 
 

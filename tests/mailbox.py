@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) for the notification tests, and a switch to make it refuse."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import socket
 from email import message_from_bytes, policy
@@ -15,8 +16,11 @@ class Mailbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.refuse = False
+        self.delay = 0.0  # seconds before answering DATA (a slow server, for the crash test)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse:
             return "451 4.3.0 Mailbox temporarily unavailable"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))

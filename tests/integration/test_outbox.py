@@ -180,16 +180,16 @@ def test_a_crash_after_the_server_accepted_resends_the_same_message_id(ctx, cloc
     build_world(ctx)
     [investor] = _actors(ctx, "investor")
     _file(ctx, investor)
-    real_deliver = outbox.deliver
+    real_record = outbox._record
 
-    def deliver_then_die(*args):
-        real_deliver(*args)
+    def die_before_recording(*args):
         raise KeyboardInterrupt("killed after the server accepted")
 
-    monkeypatch.setattr(outbox, "deliver", deliver_then_die)
+    monkeypatch.setattr(outbox, "_record", die_before_recording)
     with pytest.raises(KeyboardInterrupt):
         outbox.send_pending(ctx)
-    monkeypatch.setattr(outbox, "deliver", real_deliver)
+    monkeypatch.setattr(outbox, "_record", real_record)
+    assert len(smtp.messages) == 1
     [row] = _rows(ctx)
     assert row.state == "sending" and row.claimed_until == clock() + timedelta(seconds=300)
     assert outbox.send_pending(ctx) == {}, "another sweep leaves a leased row alone"
