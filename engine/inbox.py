@@ -17,7 +17,8 @@ def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], a
                action: str, now: datetime) -> None:
     """Open rows for newly ready tasks; close rows whose task left READY (plain statements, no ORM objects)."""
     open_rows = {r.task_uuid: r for r in session.execute(
-        select(InboxTask.id, InboxTask.task_uuid, InboxTask.org_code, InboxTask.assignee, InboxTask.due_at)
+        select(InboxTask.id, InboxTask.task_uuid, InboxTask.org_code, InboxTask.assignee, InboxTask.due_at,
+               InboxTask.delegated_from)
         .where(InboxTask.instance_id == row.id, InboxTask.state == "open"))}
     ready_ids = {t.uuid for t in ready}
     gone = [r.id for uuid, r in open_rows.items() if uuid not in ready_ids]
@@ -31,10 +32,12 @@ def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], a
     if new:
         session.execute(insert(InboxTask), new)
     for t in ready:  # data may have moved the due date or the assignee
-        r = open_rows.get(t.uuid)
-        if r is not None and (r.org_code, r.assignee, r.due_at) != (t.org, t.assignee, t.due_at):
-            session.execute(update(InboxTask).where(InboxTask.id == r.id)
-                            .values(org_code=t.org, assignee=t.assignee, due_at=t.due_at))
+        r = open_rows.get(t.uuid)  # a task delegated to a substitute stays with them while its owner is the same
+        if r is not None and (r.org_code, r.delegated_from or r.assignee, r.due_at) != (t.org, t.assignee, t.due_at):
+            moved = (r.delegated_from or r.assignee) != t.assignee
+            session.execute(update(InboxTask).where(InboxTask.id == r.id).values(
+                org_code=t.org, due_at=t.due_at,
+                **({"assignee": t.assignee, "delegated_from": None} if moved else {})))
 
 
 def sync_timers(session: Session, row: ProcessInstance, waiting: dict[str, tuple[str, datetime]],

@@ -69,6 +69,7 @@ class InboxTask(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(100))
     closed_action: Mapped[str | None] = mapped_column(String(40))
+    delegated_from: Mapped[str | None] = mapped_column(String(100))  # the absent assignee a substitute acts for
 
 
 class Timer(Base):

@@ -19,10 +19,11 @@ from engine.specs import ActionSpec
 
 from .appeals import appeal_view
 from .context import Actor, Context
-from .effects import apply_run, notify
+from .effects import apply_run
 from .inbox import OUTCOMES, locate_task
 from .intake import end_of_day
 from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Organisation, User
+from .notify import notify
 from .subjects import complete_other
 
 # (step, action) -> (comment kind, field): the dialogue the investor and staff see.
@@ -97,9 +98,10 @@ def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> No
 
 
 def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, action: str,
-           fields: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+           fields: dict[str, Any], now: datetime, on_behalf_of: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The appeal's side of an action (keyed by the task's declared step and the action name):
-    returns (process data changes, extra history data)."""
+    returns (process data changes, extra history data). A substitute acts `on_behalf_of` someone away:
+    what they take stays the absent colleague's."""
     extra: dict[str, Any] = {}
     history: dict[str, Any] = {}
     if action == "accept" and step == "moderation":
@@ -118,7 +120,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
                 setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
-        notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
+        notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", now)
     elif action == "redirect":
         org = _executor(s, fields["org"], "org")
         if org.code == appeal.executor_org:
@@ -127,18 +129,18 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         appeal.executor_org, appeal.manager_login = org.code, None
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": None}
-        notify(s, [appeal.coordinator_login], appeal, "redirected",
+        notify(s, [appeal.coordinator_login], "redirected", appeal,
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":
-        appeal.manager_login = actor.login
-        extra = {"manager": actor.login}
+        appeal.manager_login = on_behalf_of or actor.login
+        extra = {"manager": appeal.manager_login}
     elif action == "extend":
         until = date.fromisoformat(fields["until"])
         if until <= appeal.deadline:
             raise ValidationFailed("Новый срок должен быть позже текущего",
                                    {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
         appeal.extension_until = until
-        notify(s, [appeal.head_login], appeal, "extension_requested",
+        notify(s, [appeal.head_login], "extension_requested", appeal,
                 f"Запрошен перенос срока по обращению №{appeal.number}", now)
     elif action == "approve" and step == "extension":
         until = appeal.extension_until
@@ -155,17 +157,17 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         appeal.answered_at = now
         due = now + timedelta(days=ctx.settings.rating_period_days)
         extra = {"rating_due_at": due.isoformat()}
-        notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
+        notify(s, [appeal.investor_login], "answer_ready", appeal, f"Получен ответ на обращение №{appeal.number}", now)
     elif action == "accept" and step == "rating":
         appeal.rating = fields["rating"]
     elif action == "rework":
         appeal.rework_count += 1
         appeal.answered_at = None
         history = {"rework_count": appeal.rework_count}
-        notify(s, [appeal.manager_login, appeal.coordinator_login], appeal, "rework",
+        notify(s, [appeal.manager_login, appeal.coordinator_login], "rework", appeal,
                 f"Обращение №{appeal.number} отправлено на доработку", now)
     elif action == "clarify":
-        notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
+        notify(s, [appeal.investor_login], "clarification", appeal, f"Запрошено уточнение по обращению №{appeal.number}", now)
     kind = COMMENT_KINDS.get((step, action))
     if kind:
         s.add(Comment(appeal_id=appeal.id, at=now, author=actor.login, role=None, kind=kind[0],
@@ -193,7 +195,10 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
             uow.commit()
             return response
         appeal = s.get(Appeal, task.subject_id)
-        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now)
+        on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
+        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of)
+        if on_behalf_of:
+            history["on_behalf_of"] = on_behalf_of
         result: RunResult = ctx.engine.complete(
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})

@@ -146,7 +146,8 @@ def appeal_history(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str,
     with ctx.db.unit_of_work() as uow:
         load_visible(uow.session, actor, appeal_id)
         return [{"id": e.id, "at": e.at, "actor": e.actor, "role": e.role, "action": e.action,
-                 "task": e.task, "status_from": e.status_from, "status_to": e.status_to, "data": e.data}
+                 "task": e.task, "status_from": e.status_from, "status_to": e.status_to, "data": e.data,
+                 "on_behalf_of": (e.data or {}).get("on_behalf_of")}
                 for e in events_for(uow.session, "appeal", appeal_id) if not _bookkeeping(e)]
 
 

@@ -29,6 +29,10 @@ class Context:
     engine: ProcessEngine = field(default_factory=ProcessEngine)
     clock: Callable[[], datetime] = utcnow
 
+    def __post_init__(self) -> None:
+        # letters are rendered where a change writes them (services/notify.py), from the session alone
+        self.db.sessions.configure(info={"public_url": self.settings.public_url})
+
     @cached_property
     def pack(self) -> Pack:
         return get_pack(self.settings.pack)

@@ -8,19 +8,16 @@ from sqlalchemy.orm import Session
 from engine.history import append_event
 from engine.runtime import SYSTEM, RunResult
 
+from .absences import route_new_tasks
 from .appeals import FINAL
-from .models import Appeal, Notification
-
-
-def notify(session: Session, logins: list[str | None], appeal: Appeal, event: str, text: str,
-           now: datetime) -> None:
-    """In-app notifications, one per distinct recipient."""
-    for login in dict.fromkeys(filter(None, logins)):
-        session.add(Notification(recipient=login, appeal_id=appeal.id, event=event, text=text, created_at=now))
+from .models import Appeal
+from .notify import notify
 
 
 def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | None:
-    """Apply a run's effects (overdue escalation, closing without rating) and its new status."""
+    """Apply a run's effects (overdue escalation, closing without rating) and its new status; tasks
+    assigned to someone away open in their substitute's inbox."""
+    route_new_tasks(session, result.instance_id, now)
     if result.subject_type != "appeal":
         return None
     appeal = session.get(Appeal, result.subject_id)
@@ -32,7 +29,7 @@ def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | No
                          status_from=result.status_to, status_to=result.status_to,
                          data={"deadline": appeal.deadline.isoformat(), "notified": notified},
                          instance_id=appeal.instance_id)
-            notify(session, notified, appeal, "overdue",
+            notify(session, notified, "overdue", appeal,
                    f"Просрочен срок ответа по обращению №{appeal.number}", now)
         elif effect.operation == "auto_close":
             appeal.rating = None

@@ -50,6 +50,7 @@ def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None) -> dict[str,
         "id": task.id, "name": task.bpmn_id, "title": task.title, "role": task.role,
         "org": task.org_code, "assignee": task.assignee, "due_at": task.due_at, "state": task.state,
         "created_at": task.created_at, "actions": [], "appeal_id": None, "project_id": None,
+        "on_behalf_of": task.delegated_from,
     }
     if task.subject_type == "appeal":
         item["appeal_id"] = task.subject_id
@@ -70,7 +71,7 @@ def locate_task(session: Session, actor: Actor, task_id: int) -> InboxTask:
     theirs = task.assignee == actor.login or (task.assignee is None and task.org_code == actor.org_code)
     if not theirs:
         raise NotFound("Задача не найдена")
-    if task.role not in actor.roles:
+    if task.role not in actor.roles and not (task.delegated_from and task.assignee == actor.login):
         raise NotPermitted(f"Задача для роли «{task.role}»")
     if task.state != "open":
         raise InvalidTransition("Задача уже выполнена")

@@ -16,6 +16,7 @@ from .appeals import appeal_view
 from .context import Actor, Context
 from .effects import apply_run
 from .models import Appeal, AppealRoute, CalendarOverride, Organisation, Project, User
+from .notify import notify
 
 CHANNELS = ("lk", "phone", "email", "meeting", "social", "letter", "portal", "messenger")
 PROCESS_ID = "appeal"
@@ -134,6 +135,8 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         result = ctx.engine.start(s, PROCESS_ID, "appeal", appeal.id, data, actor.login, role, now)
         appeal.instance_id = result.instance_id
         apply_run(s, result, now)  # an operator may register an appeal whose deadline has passed
+        notify(s, [investor], "appeal_received", appeal,
+               f"Обращение №{appeal.number} зарегистрировано, срок ответа {appeal.deadline:%d.%m.%Y}", now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return view

@@ -1,4 +1,4 @@
-"""Domain tables: organisations, users, projects, appeals, comments, notifications."""
+"""Domain tables: organisations, users, projects, appeals, comments, notifications, outbox, absences."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -158,6 +158,7 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    event_key: Mapped[str | None] = mapped_column(String(300), unique=True, index=True)  # one row per event and person
 
 
 class CalendarOverride(Base):
@@ -184,3 +185,51 @@ class Attachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(100))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """An e-mail written in the transaction of the change that caused it; the sender delivers it later.
+
+    `event_key` is unique: one event never queues two letters to one person. States: pending →
+    sending (claimed with a lease) → sent | failed (gave up) | skipped (no SMTP server configured)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(300), unique=True, index=True)
+    event: Mapped[str] = mapped_column(String(60))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(255))  # e-mail address
+    recipient_login: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Absence(Base):
+    """A user's absence (leave, business trip) and who stands in for them meanwhile.
+
+    `starts_at`/`ends_at` are the period's instants in the pack's time zone (first day 00:00 to the
+    day after the last day 00:00), so routing needs no time zone."""
+
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absence_login_period", "login", "starts_at", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    substitute: Mapped[str] = mapped_column(String(100), index=True)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

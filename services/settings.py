@@ -18,6 +18,19 @@ class Settings:
     rating_period_days: int = 14
     max_upload_bytes: int = 2 * 1024 * 1024
     testing: bool = False
+    # e-mail (issue 5): no smtp_host = letters are kept in the outbox as `skipped`, never sent
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "koridor@localhost"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    public_url: str = "http://localhost:8000"  # links in letters
+    outbox_interval_seconds: int = 30
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: int = 60  # 60 s, 2 min, 4 min, … between attempts
+    outbox_lease_seconds: int = 300
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -27,6 +40,15 @@ class Settings:
             "database_url": env.get("KORIDOR_DATABASE_URL") or cls.database_url,
             "pack": env.get("KORIDOR_PACK", "leningrad"),
             "rating_period_days": int(env.get("KORIDOR_RATING_PERIOD_DAYS", "14")),
+            "smtp_host": env.get("KORIDOR_SMTP_HOST", ""),
+            "smtp_port": int(env.get("KORIDOR_SMTP_PORT", "25")),
+            "smtp_user": env.get("KORIDOR_SMTP_USER", ""),
+            "smtp_password": env.get("KORIDOR_SMTP_PASSWORD", ""),
+            "smtp_from": env.get("KORIDOR_SMTP_FROM", "koridor@localhost"),
+            "smtp_starttls": env.get("KORIDOR_SMTP_STARTTLS", "").lower() in ("1", "true", "yes", "on"),
+            "public_url": env.get("KORIDOR_PUBLIC_URL", "http://localhost:8000"),
+            "outbox_interval_seconds": int(env.get("KORIDOR_OUTBOX_INTERVAL_SECONDS", "30")),
+            "outbox_max_attempts": int(env.get("KORIDOR_OUTBOX_MAX_ATTEMPTS", "8")),
         }
         if env.get("KORIDOR_SECRET_KEY"):
             values["secret_key"] = env["KORIDOR_SECRET_KEY"]

@@ -137,6 +137,7 @@ def openapi_document() -> dict[str, Any]:
                          "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
     }
     paths.update(_analyst_paths())
+    paths.update(_notify_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -164,4 +165,30 @@ def _analyst_paths() -> dict[str, Any]:
                     "since": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"},
                     "diagram": {"type": "string", "format": "binary"},
                     "classifier": {"type": "string", "format": "binary"}}}}}}}},
+    }
+
+
+def _notify_paths() -> dict[str, Any]:
+    """Notifications, the e-mail outbox and absences (issue 5; docs/notifications.md)."""
+    login = {"name": "login", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "'me' or, for an admin, any login"}
+    absence = [login, _path("absence_id")]
+    return {
+        "/api/v1/notifications": {"get": _op("The caller's notifications, unread first ({items, unread})",
+                                             params=[_query("unread", "1: only the unread"),
+                                                     _query("limit", "up to 500"), _query("offset", "skip")])},
+        "/api/v1/notifications/{notification_id}/read": {"post": _op("Mark one read",
+                                                                     params=[_path("notification_id")])},
+        "/api/v1/notifications/read-all": {"post": _op("Mark all read ({marked})")},
+        "/api/v1/outbox": {"get": _op("E-mail outbox (admin)", out="List",
+                                      params=[_query("state", "pending | sending | sent | failed | skipped")])},
+        "/api/v1/outbox/{message_id}/retry": {"post": _op("Queue a failed or skipped letter again (admin)",
+                                                          params=[_path("message_id")])},
+        "/api/v1/users/{login}/absences": {
+            "get": _op("Absences of the user and whom the user stands in for ({items, covering})", params=[login]),
+            "post": _op("Record an absence: starts_on, ends_on, substitute, note", status="201", params=[login])},
+        "/api/v1/users/{login}/absences/{absence_id}": {"delete": _op(
+            "Cancel an absence; delegated open tasks return to the owner", params=absence)},
+        "/api/v1/users/{login}/absences/{absence_id}/handover": {"post": _op(
+            "Hand every open task of the absent user over to the substitute", params=absence)},
     }

@@ -138,6 +138,7 @@ class HistoryItemOut(Schema):
     status_from = fields.Str(allow_none=True)
     status_to = fields.Str(allow_none=True)
     data = fields.Dict()
+    on_behalf_of = fields.Str(allow_none=True)  # the absent user a substitute acted for
 
 
 class CommentIn(Strict):
@@ -190,6 +191,7 @@ class TaskOut(Schema):
     role = fields.Str()
     org = fields.Str(allow_none=True)
     assignee = fields.Str(allow_none=True)
+    on_behalf_of = fields.Str(allow_none=True)  # the absent assignee when a substitute holds the task
     due_at = fields.DateTime(allow_none=True)
     state = fields.Str()
     created_at = fields.DateTime()

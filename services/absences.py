@@ -1,0 +1,185 @@
+"""Absences and substitutes (issue 5): a user away names a colleague; tasks and notifications follow.
+
+While an absence runs, a task the process assigns to the absent user opens in the substitute's inbox
+(`inbox_tasks.delegated_from` keeps whose it is); `handover` moves the user's open tasks in bulk; what
+the substitute then does is recorded "on behalf of" the absent user (services/actions.py). Cancelling
+an absence gives the tasks still open back to their owner.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound, NotPermitted, ValidationFailed
+from engine.models import InboxTask
+
+from .context import Actor, Context
+from .models import Absence, Appeal, User
+from .notify import notify
+from .substitutes import substitutes_for
+
+MAX_DAYS = 366
+
+
+def _target(session: Session, actor: Actor, login: str) -> User:
+    """The user whose absences are meant: 'me' or the actor's own login; an admin may name anyone."""
+    login = actor.login if login in ("me", actor.login) else login
+    if login != actor.login and not actor.has("admin"):
+        raise NotPermitted("Отсутствия другого пользователя ведёт администратор")
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound("Пользователь не найден")
+    return user
+
+
+def _date(body: dict[str, Any], name: str, errors: dict[str, list[str]]) -> date | None:
+    value = body.get(name)
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        errors[name] = ["дата в формате ГГГГ-ММ-ДД"]
+        return None
+
+
+def view(absence: Absence, now: datetime) -> dict[str, Any]:
+    return {"id": absence.id, "login": absence.login, "starts_on": absence.starts_on, "ends_on": absence.ends_on,
+            "substitute": absence.substitute, "note": absence.note, "created_by": absence.created_by,
+            "active": absence.starts_at <= now < absence.ends_at}
+
+
+def list_absences(ctx: Context, actor: Actor, login: str = "me") -> dict[str, Any]:
+    """The user's absences (newest first) and the absences in which the user stands in for someone."""
+    now = ctx.clock()
+    with ctx.db.unit_of_work() as uow:
+        s = uow.session
+        user = _target(s, actor, login)
+        own = s.scalars(select(Absence).where(Absence.login == user.login).order_by(Absence.starts_on.desc()))
+        covering = s.scalars(select(Absence).where(Absence.substitute == user.login, Absence.ends_at > now)
+                             .order_by(Absence.starts_on))
+        return {"items": [view(a, now) for a in own], "covering": [view(a, now) for a in covering]}
+
+
+def add_absence(ctx: Context, actor: Actor, body: dict[str, Any], login: str = "me") -> dict[str, Any]:
+    """Record an absence: `starts_on`, `ends_on` (inclusive), `substitute` (a colleague of the same
+    organisation), optional `note`. Periods of one user may not overlap."""
+    now = ctx.clock()
+    errors: dict[str, list[str]] = {}
+    starts_on, ends_on = _date(body, "starts_on", errors), _date(body, "ends_on", errors)
+    for name, value in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if value is None and name not in errors:
+            errors[name] = ["обязательное поле"]
+    substitute = str(body.get("substitute") or "").strip()
+    if not substitute:
+        errors["substitute"] = ["обязательное поле"]
+    note = str(body.get("note") or "").strip() or None
+    if note and len(note) > 500:
+        errors["note"] = ["не длиннее 500 символов"]
+    today = now.astimezone(ctx.tz).date()
+    if starts_on and ends_on:
+        if ends_on < starts_on:
+            errors["ends_on"] = ["не раньше даты начала"]
+        elif ends_on < today:
+            errors["ends_on"] = ["период уже закончился"]
+        elif (ends_on - starts_on).days >= MAX_DAYS:
+            errors["ends_on"] = [f"не длиннее {MAX_DAYS} дней"]
+    if errors:
+        raise ValidationFailed("Отсутствие не записано: проверьте поля", errors)
+    with ctx.db.unit_of_work() as uow:
+        s = uow.session
+        user = _target(s, actor, login)
+        other = s.scalar(select(User).where(User.login == substitute))
+        if other is None or not other.active:
+            raise ValidationFailed("Замещающий не найден", {"substitute": [f"нет пользователя '{substitute}'"]})
+        if other.login == user.login:
+            raise ValidationFailed("Нельзя замещать самого себя", {"substitute": ["выберите другого сотрудника"]})
+        if other.org_code != user.org_code:
+            raise ValidationFailed("Замещающий — из другой организации",
+                                   {"substitute": ["замещать может сотрудник своей организации"]})
+        starts_at = datetime.combine(starts_on, time(0), ctx.tz)
+        ends_at = datetime.combine(ends_on + timedelta(days=1), time(0), ctx.tz)
+        clash = s.scalar(select(Absence).where(Absence.login == user.login, Absence.starts_at < ends_at,
+                                               Absence.ends_at > starts_at))
+        if clash is not None:
+            raise ValidationFailed("Период пересекается с уже записанным отсутствием",
+                                   {"starts_on": [f"уже записано: {clash.starts_on:%d.%m.%Y}–{clash.ends_on:%d.%m.%Y}"]})
+        absence = Absence(login=user.login, starts_on=starts_on, ends_on=ends_on, starts_at=starts_at, ends_at=ends_at,
+                          substitute=other.login, note=note, created_by=actor.login, created_at=now)
+        s.add(absence)
+        s.flush()
+        result = view(absence, now)
+        uow.commit()
+        return result
+
+
+def _owned(session: Session, actor: Actor, login: str, absence_id: int) -> Absence:
+    user = _target(session, actor, login)
+    absence = session.get(Absence, absence_id)
+    if absence is None or absence.login != user.login:
+        raise NotFound("Отсутствие не найдено")
+    return absence
+
+
+def delete_absence(ctx: Context, actor: Actor, absence_id: int, login: str = "me") -> dict[str, Any]:
+    """Cancel an absence; the substitute's open tasks taken over for it go back to the owner."""
+    with ctx.db.unit_of_work() as uow:
+        s = uow.session
+        absence = _owned(s, actor, login, absence_id)
+        returned = s.execute(
+            update(InboxTask).where(InboxTask.state == "open", InboxTask.delegated_from == absence.login,
+                                    InboxTask.assignee == absence.substitute)
+            .values(assignee=absence.login, delegated_from=None)
+            .execution_options(synchronize_session=False)).rowcount
+        s.delete(absence)
+        uow.commit()
+        return {"deleted": absence_id, "tasks_returned": returned}
+
+
+def handover(ctx: Context, actor: Actor, absence_id: int, login: str = "me") -> dict[str, Any]:
+    """Hand every open task assigned to the absent user over to the substitute at once."""
+    now = ctx.clock()
+    with ctx.db.unit_of_work() as uow:
+        s = uow.session
+        absence = _owned(s, actor, login, absence_id)
+        if absence.ends_at <= now:
+            raise ValidationFailed("Отсутствие уже закончилось", {"absence": ["передать задачи нельзя"]})
+        tasks = list(s.scalars(select(InboxTask).where(InboxTask.state == "open",
+                                                       InboxTask.assignee == absence.login)))
+        _delegate(s, tasks, {absence.login: absence.substitute}, now)
+        uow.commit()
+        return {"absence_id": absence.id, "substitute": absence.substitute, "tasks": [t.id for t in tasks]}
+
+
+def route_new_tasks(session: Session, instance_id: int, now: datetime) -> None:
+    """After an engine run: a freshly assigned task of someone away opens in the substitute's inbox."""
+    tasks = list(session.scalars(select(InboxTask).where(
+        InboxTask.instance_id == instance_id, InboxTask.state == "open", InboxTask.assignee.is_not(None),
+        InboxTask.delegated_from.is_(None))))
+    if tasks:
+        _delegate(session, tasks, substitutes_for(session, [t.assignee for t in tasks], now), now)
+
+
+def _delegate(session: Session, tasks: list[InboxTask], substitutes: dict[str, str], now: datetime) -> None:
+    appeals = {a.id: a for a in session.scalars(select(Appeal).where(
+        Appeal.id.in_({t.subject_id for t in tasks if t.subject_type == "appeal"})))}
+    for task in tasks:
+        substitute = substitutes.get(task.assignee)
+        if substitute is None:
+            continue
+        owner = task.assignee
+        session.execute(update(InboxTask).where(and_(InboxTask.id == task.id, InboxTask.assignee == owner))
+                        .values(assignee=substitute, delegated_from=owner)
+                        .execution_options(synchronize_session=False))
+        appeal = appeals.get(task.subject_id) if task.subject_type == "appeal" else None
+        notify(session, [substitute], "task_assigned", appeal,
+               f"«{task.title}» (вместо {owner})", now, key=f"t{task.task_uuid}")
+
+
+def colleagues(ctx: Context, actor: Actor) -> list[tuple[str, str]]:
+    """Who may stand in for the actor: the active users of the actor's organisation, by name."""
+    with ctx.db.unit_of_work() as uow:
+        return [(u.login, u.name) for u in uow.session.scalars(
+            select(User).where(User.org_code == actor.org_code, User.active.is_(True), User.login != actor.login)
+            .order_by(User.name))]
