@@ -2,7 +2,7 @@
 
 Open / overdue / due within 10 days (seed 003 item 61 colours) / answered this month, average
 rating and average time to answer, overall and per executing organisation, plus a weekly trend.
-All figures are SQL aggregates over the appeals the caller may see.
+All figures are SQL aggregates over the reader's report scope (services/reports.py).
 """
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from .appeals import visible_appeals
 from .context import Actor, Context
 from .models import Appeal, Organisation
-from .reports import _check
+from .reports import scope_conditions
 
 WEEKS = 12
 DUE_SOON_DAYS = 10
@@ -50,20 +49,19 @@ def _figures(row) -> dict[str, Any]:
 
 def dashboard(ctx: Context, actor: Actor) -> dict[str, Any]:
     """Every main figure on one screen, for the appeals the caller may see."""
-    _check(actor)
+    scope = scope_conditions(actor)  # 403 for readers without reports
     now = ctx.clock()
     today = now.astimezone(ctx.tz).date()
     month_start = datetime.combine(today.replace(day=1), time.min, ctx.tz)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), time.min, ctx.tz)
     weeks = [week_start - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    scope = visible_appeals(actor).subquery()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         dialect = s.get_bind().dialect.name
         measures = _measures(now, month_start, dialect)
-        joined = select(*measures).join(scope, scope.c.id == Appeal.id)
+        joined = select(*measures).where(*scope)
         totals = _figures(s.execute(joined).one())
-        rows = s.execute(select(Appeal.executor_org, *measures).join(scope, scope.c.id == Appeal.id)
+        rows = s.execute(select(Appeal.executor_org, *measures).where(*scope)
                          .group_by(Appeal.executor_org))
         names = dict(s.execute(select(Organisation.code, Organisation.name)).all())
         by_org = sorted(({"org": r.executor_org, "name": names.get(r.executor_org, r.executor_org)
@@ -76,7 +74,7 @@ def dashboard(ctx: Context, actor: Actor) -> dict[str, Any]:
                                             else_=0)).label(f"c{n}"))
             trend_cols.append(func.sum(case((and_(Appeal.answered_at >= start, Appeal.answered_at < end), 1),
                                             else_=0)).label(f"a{n}"))
-        trend_row = s.execute(select(*trend_cols).join(scope, scope.c.id == Appeal.id)).one()
+        trend_row = s.execute(select(*trend_cols).where(*scope)).one()
     trend = [{"week": start.date(), "created": int(trend_row[2 * n] or 0), "answered": int(trend_row[2 * n + 1] or 0)}
              for n, start in enumerate(weeks)]
     return {"at": now, "totals": totals, "by_org": by_org, "trend": trend, "due_soon_days": DUE_SOON_DAYS}

@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 COLUMNS = [("count", "Кол-во обращений"), ("answered", "Кол-во ответов"), ("in_work", "Кол-во в работе"),
@@ -90,24 +91,31 @@ REGISTRY_COLUMNS = [("number", "№", 8), ("created", "Создано", 12), ("s
 
 
 def registry_xlsx(rows: list[dict[str, Any]], filters: dict[str, str], exported_at, tz) -> bytes:
-    """The registry with the filters applied: filters on top, Russian headers, dates as dates."""
-    wb = Workbook(write_only=len(rows) > 20_000)
-    ws = wb.create_sheet("Реестр обращений") if wb.write_only else wb.active
-    if not wb.write_only:
-        ws.title = "Реестр обращений"
-    ws.append(["Реестр обращений"])
-    ws.append(["Дата выгрузки:", exported_at.astimezone(tz).date()])
-    ws.append(["Фильтры:", "; ".join(f"{k}={v}" for k, v in filters.items()) or "нет"])
-    ws.append([title for _key, title, _w in REGISTRY_COLUMNS])
-    for row in rows:
-        ws.append([row[key] for key, _t, _w in REGISTRY_COLUMNS])
-    if not wb.write_only:
-        _bold(ws, 4)
-        ws.freeze_panes = "A5"
-        for col in ("B", "J"):
-            for cell in ws[col][4:]:
-                cell.number_format = "DD.MM.YYYY"
-        ws["B2"].number_format = "DD.MM.YYYY"
+    """The registry with the filters applied: filters on top, Russian headers, dates as dates.
+    Streamed (openpyxl write-only mode): 100,000 rows in a few seconds and bounded memory."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Реестр обращений")
     for i, (_key, _title, width) in enumerate(REGISTRY_COLUMNS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A5"
+    bold = Font(bold=True)
+    ws.append([_cell(ws, "Реестр обращений", font=Font(bold=True, size=14))])
+    ws.append(["Дата выгрузки:", _cell(ws, exported_at.astimezone(tz).date(), number_format="DD.MM.YYYY")])
+    ws.append(["Фильтры:", "; ".join(f"{k}={v}" for k, v in filters.items()) or "нет"])
+    ws.append([_cell(ws, title, font=bold) for _key, title, _w in REGISTRY_COLUMNS])
+    keys = [key for key, _t, _w in REGISTRY_COLUMNS]
+    date_columns = [keys.index("created"), keys.index("deadline")]
+    date_cells = [_cell(ws, None, number_format="DD.MM.YYYY") for _ in date_columns]
+    for row in rows:  # each row is serialized on append, so the styled date cells can be reused
+        values = [row[key] for key in keys]
+        for column, cell in zip(date_columns, date_cells, strict=True):
+            cell.value, values[column] = values[column], cell
+        ws.append(values)
     return _save(wb)
+
+
+def _cell(ws, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
