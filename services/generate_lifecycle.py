@@ -93,12 +93,12 @@ class Lifecycle:
 
     def _created(self, fate: str, late: bool, span_days: float) -> datetime:
         rng, now = self.rng, self.now
-        if fate == "in_work":
+        if fate == "in_work":  # still open: received within its deadline (or, when late, before it)
             back = span_days * 1.5 + rng.uniform(1, 15) if late else span_days * rng.uniform(0.0, 0.9)
             created = now - timedelta(days=min(back, self.days - 1))
-        else:
-            latest = max(now - timedelta(days=span_days * 1.5 + 7), self.start + timedelta(days=1))
-            created = self.start + (latest - self.start) * rng.random()
+        else:  # answered late needs its deadline behind it; everything else spreads over the period
+            latest = now - timedelta(days=span_days * 1.5 + 7) if late else now - 3 * HOUR
+            created = self.start + (max(latest, self.start + HOUR) - self.start) * rng.random()
         return created.replace(microsecond=0)
 
     def _one(self, appeal_id: int, out: dict[str, list[dict[str, Any]]]) -> None:
@@ -147,7 +147,7 @@ class Lifecycle:
         # when the steps happened
         if fate == "answered":
             answer_at = (deadline_at + rng.uniform(1, 120) * HOUR if late
-                         else created + (deadline_at - created) * rng.uniform(0.15, 0.95))
+                         else created + (min(deadline_at, now - HOUR) - created) * rng.uniform(0.15, 0.95))
             end = min(answer_at, now - HOUR).replace(microsecond=0)
         elif fate == "in_work":
             stage = self.pick_stage()
