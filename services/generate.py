@@ -107,7 +107,19 @@ def generate(ctx: Context, appeals: int, seed: int = 1, batch: int = 10_000, day
                      data={"appeals": appeals, "seed": seed, "batch": batch, "days": days, "total": total,
                            "pack": ctx.pack.code})
         uow.commit()
+    _refresh_statistics(ctx)
     return GenerateResult(appeals, events, total)
+
+
+def _refresh_statistics(ctx: Context) -> None:
+    """After a bulk load: planner statistics, and on PostgreSQL the visibility map the reports'
+    index-only scans need (autovacuum would get there later)."""
+    with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("VACUUM ANALYZE appeals, appeal_routes"))
+            conn.execute(text("ANALYZE comments, history_events"))
+        else:
+            conn.execute(text("ANALYZE"))
 
 
 def _number(rows: list[dict[str, Any]], ids: dict, table) -> None:

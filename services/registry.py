@@ -14,6 +14,7 @@ from .appeals import STATUS_RU, visible_appeals
 from .context import Actor, Context
 from .intake import CHANNELS
 from .models import Appeal, Organisation
+from .reports import no_jit
 
 FILTERS = ("status", "appeal_type", "category", "org", "channel", "overdue", "from", "to", "q")
 MAX_EXPORT = 100_000
@@ -102,6 +103,7 @@ def export_rows(ctx: Context, actor: Actor, raw: dict[str, str]) -> tuple[dict[s
     types = {code: t.name_ru for code, t in ctx.classifier.appeal_types.items()}
     tz = ctx.tz
     with ctx.db.unit_of_work() as uow:
+        no_jit(uow.session)
         executors = dict(uow.session.execute(select(Organisation.code, Organisation.name)
                                              .where(Organisation.kind != "company")).all())
         out = [{"number": number, "created": created.astimezone(tz).date(), "subject": subject, "company": company,
