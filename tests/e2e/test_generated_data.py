@@ -231,8 +231,16 @@ def test_every_reader_copes_with_appeals_without_a_process(data, ctx):
         assert a["company_inn"] in text
         for page in (f"/appeals/{a['id']}", f"/appeals/{a['id']}/diagram", f"/appeals/{a['id']}/export.docx"):
             assert client.get(page).status_code == 200, page
+        assert 'Воспроизведение истории' not in client.get(f"/appeals/{a['id']}").get_data(as_text=True)
+        assert client.get(f"/appeals/{a['id']}/replay").status_code == 404  # no process to replay, no 500
     assert client.get("/appeals?status=resolved").status_code == 200
     assert client.get("/dashboard").status_code == 200
+    _sign_in(client, "gen-agency-moderator-1")
+    for page in ("/inbox", "/board", "/appeals", "/appeals/export.xlsx?appeal_type=help"):
+        assert client.get(page).status_code == 200, page
+    coordinator = GenApi(client, "gen-agency-moderator-1")
+    assert coordinator.get("/api/v1/appeals?as=coordinator").status_code == 200
+    assert coordinator.tasks() == []  # generated appeals are records: no task on them
     comment = head.post(f"/api/v1/appeals/{picks['resolved']['id']}/comments", json={"text": "Проверено"})
     assert comment.status_code == 201, comment.get_json()
     assert audit.verify_history(ctx).ok
