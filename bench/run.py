@@ -1,6 +1,7 @@
 """`make bench`: completions/s through services (SQLite, PostgreSQL), raw SpiffWorkflow,
-their ratio, the cost of the 200th rework cycle over the 1st, and replay verification (issue 7).
-Prints a Markdown table.
+their ratio, the cost of the 200th rework cycle over the 1st, replay verification (issue 7), and
+the reports and registry XLSX on 1,000,000 generated appeals (issue 6, bench/reports.py; skip with
+KORIDOR_BENCH_REPORTS=0; the first run fills the data set, about ten minutes). Prints a Markdown table.
 
 Figures are medians of repeated rounds measured in one run (the machines are shared).
 """
@@ -239,6 +240,10 @@ def main() -> int:
         (f"Replay verification, appeals/s (SQLite, 5-step lifecycle, {os.cpu_count()} processes)",
          f"{replay:.0f}", "≥ 500"),
     ]
+    if pg and os.environ.get("KORIDOR_BENCH_REPORTS", "1") != "0":
+        from bench import reports as report_bench
+
+        rows.extend(report_bench.run(pg))
     print(f"Measured {datetime.now().date().isoformat()} on {platform.node()} "
           f"({os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()})\n")
     print("| figure | value | target |\n|---|---|---|")

@@ -112,6 +112,7 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
         "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
         "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
         "closed_at": appeal.closed_at,
+        "has_process": appeal.instance_id is not None,  # generated/imported appeals have none (docs/reports.md)
     })
 
 

@@ -2,7 +2,7 @@
 
 Open / overdue / due within 10 days (seed 003 item 61 colours) / answered this month, average
 rating and average time to answer, overall and per executing organisation, plus a weekly trend.
-All figures are SQL aggregates over the appeals the caller may see.
+All figures are SQL aggregates over the reader's report scope (services/reports.py).
 """
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from .appeals import visible_appeals
 from .context import Actor, Context
 from .models import Appeal, Organisation
-from .reports import _check
+from .reports import no_jit, scope_conditions
 
 WEEKS = 12
 DUE_SOON_DAYS = 10
@@ -26,57 +25,60 @@ def _answer_days(dialect: str):
     return func.julianday(Appeal.answered_at) - func.julianday(Appeal.received_at)
 
 
-def _measures(now: datetime, month_start: datetime, dialect: str) -> list:
+def _measures(now: datetime, month_start: datetime, weeks: list[datetime], dialect: str) -> list:
+    """Additive sums only, so the totals are the sum of the organisations' rows (one scan)."""
     open_ = and_(Appeal.answered_at.is_(None), Appeal.closed_at.is_(None))
     overdue = and_(open_, Appeal.deadline_at < now)
     due_soon = and_(open_, Appeal.deadline_at >= now, Appeal.deadline_at < now + timedelta(days=DUE_SOON_DAYS))
-    return [func.count(Appeal.id).label("total"),
-            func.sum(case((open_, 1), else_=0)).label("open"),
-            func.sum(case((overdue, 1), else_=0)).label("overdue"),
-            func.sum(case((due_soon, 1), else_=0)).label("due_soon"),
-            func.sum(case((Appeal.answered_at >= month_start, 1), else_=0)).label("answered_month"),
-            func.avg(Appeal.rating).label("avg_rating"),
-            func.avg(case((Appeal.answered_at.is_not(None), _answer_days(dialect)), else_=None)).label("avg_days")]
+    answered = Appeal.answered_at.is_not(None)
+    columns = [func.count().label("total"),
+               func.sum(case((open_, 1), else_=0)).label("open"),
+               func.sum(case((overdue, 1), else_=0)).label("overdue"),
+               func.sum(case((due_soon, 1), else_=0)).label("due_soon"),
+               func.sum(case((Appeal.answered_at >= month_start, 1), else_=0)).label("answered_month"),
+               func.sum(Appeal.rating).label("rating_sum"), func.count(Appeal.rating).label("rated"),
+               func.sum(case((answered, _answer_days(dialect)), else_=None)).label("days_sum"),
+               func.sum(case((answered, 1), else_=0)).label("answered")]
+    for n, start in enumerate(weeks):
+        end = start + timedelta(weeks=1)
+        columns.append(func.sum(case((and_(Appeal.created_at >= start, Appeal.created_at < end), 1),
+                                     else_=0)).label(f"c{n}"))
+        columns.append(func.sum(case((and_(Appeal.answered_at >= start, Appeal.answered_at < end), 1),
+                                     else_=0)).label(f"a{n}"))
+    return columns
 
 
-def _figures(row) -> dict[str, Any]:
-    open_ = int(row.open or 0)
-    overdue, due_soon = int(row.overdue or 0), int(row.due_soon or 0)
-    return {"total": int(row.total or 0), "open": open_, "overdue": overdue, "due_soon": due_soon,
-            "on_track": open_ - overdue - due_soon, "answered_this_month": int(row.answered_month or 0),
-            "avg_rating": round(float(row.avg_rating), 2) if row.avg_rating is not None else None,
-            "avg_days_to_answer": round(float(row.avg_days), 1) if row.avg_days is not None else None}
+def _figures(sums: dict[str, float]) -> dict[str, Any]:
+    open_, overdue, due_soon = int(sums["open"]), int(sums["overdue"]), int(sums["due_soon"])
+    return {"total": int(sums["total"]), "open": open_, "overdue": overdue, "due_soon": due_soon,
+            "on_track": open_ - overdue - due_soon, "answered_this_month": int(sums["answered_month"]),
+            "avg_rating": round(sums["rating_sum"] / sums["rated"], 2) if sums["rated"] else None,
+            "avg_days_to_answer": round(sums["days_sum"] / sums["answered"], 1) if sums["answered"] else None}
 
 
 def dashboard(ctx: Context, actor: Actor) -> dict[str, Any]:
-    """Every main figure on one screen, for the appeals the caller may see."""
-    _check(actor)
+    """Every main figure on one screen for the reader's appeals: one aggregate query by
+    organisation; the totals and the weekly trend add its rows up."""
+    scope = scope_conditions(actor)  # 403 for readers without reports
     now = ctx.clock()
     today = now.astimezone(ctx.tz).date()
     month_start = datetime.combine(today.replace(day=1), time.min, ctx.tz)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), time.min, ctx.tz)
     weeks = [week_start - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    scope = visible_appeals(actor).subquery()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
-        dialect = s.get_bind().dialect.name
-        measures = _measures(now, month_start, dialect)
-        joined = select(*measures).join(scope, scope.c.id == Appeal.id)
-        totals = _figures(s.execute(joined).one())
-        rows = s.execute(select(Appeal.executor_org, *measures).join(scope, scope.c.id == Appeal.id)
-                         .group_by(Appeal.executor_org))
-        names = dict(s.execute(select(Organisation.code, Organisation.name)).all())
-        by_org = sorted(({"org": r.executor_org, "name": names.get(r.executor_org, r.executor_org)
-                          if r.executor_org else None, **_figures(r)} for r in rows),
-                        key=lambda o: (-o["overdue"], -o["open"], o["name"] or ""))
-        trend_cols = []
-        for n, start in enumerate(weeks):
-            end = start + timedelta(weeks=1)
-            trend_cols.append(func.sum(case((and_(Appeal.created_at >= start, Appeal.created_at < end), 1),
-                                            else_=0)).label(f"c{n}"))
-            trend_cols.append(func.sum(case((and_(Appeal.answered_at >= start, Appeal.answered_at < end), 1),
-                                            else_=0)).label(f"a{n}"))
-        trend_row = s.execute(select(*trend_cols).join(scope, scope.c.id == Appeal.id)).one()
-    trend = [{"week": start.date(), "created": int(trend_row[2 * n] or 0), "answered": int(trend_row[2 * n + 1] or 0)}
+        no_jit(s)
+        measures = _measures(now, month_start, weeks, s.get_bind().dialect.name)
+        rows = [(r[0], {k: float(v or 0) for k, v in r._mapping.items() if k != "executor_org"})
+                for r in s.execute(select(Appeal.executor_org, *measures).where(*scope).group_by(Appeal.executor_org))]
+        names = dict(s.execute(select(Organisation.code, Organisation.name)
+                               .where(Organisation.code.in_([org for org, _ in rows if org]))).all())
+    totals: dict[str, float] = {m.name: 0.0 for m in measures}
+    for _org, sums in rows:
+        for key, value in sums.items():
+            totals[key] += value
+    by_org = sorted(({"org": org, "name": names.get(org, org) if org else None, **_figures(sums)}
+                     for org, sums in rows), key=lambda o: (-o["overdue"], -o["open"], o["name"] or ""))
+    trend = [{"week": start.date(), "created": int(totals[f"c{n}"]), "answered": int(totals[f"a{n}"])}
              for n, start in enumerate(weeks)]
-    return {"at": now, "totals": totals, "by_org": by_org, "trend": trend, "due_soon_days": DUE_SOON_DAYS}
+    return {"at": now, "totals": _figures(totals), "by_org": by_org, "trend": trend, "due_soon_days": DUE_SOON_DAYS}

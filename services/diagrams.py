@@ -147,12 +147,19 @@ def appeal_diagram(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         appeal = load_visible(s, actor, appeal_id)
-        if appeal.instance_id is None:
-            raise NotFound("У обращения нет процесса")
-        instance = s.execute(select(ProcessInstance.definition_id, ProcessInstance.completed)
-                             .where(ProcessInstance.id == appeal.instance_id)).one()
+        if appeal.instance_id is not None:
+            instance = s.execute(select(ProcessInstance.definition_id, ProcessInstance.completed)
+                                 .where(ProcessInstance.id == appeal.instance_id)).one()
+            definition_id, finished = instance.definition_id, instance.completed
+        else:  # a generated or imported appeal: its history drawn on the current appeal diagram
+            definition_id = s.scalar(select(ProcessDefinition.id).where(ProcessDefinition.process_id == "appeal",
+                                                                        ProcessDefinition.is_current.is_(True))
+                                     .order_by(ProcessDefinition.version.desc()).limit(1))
+            if definition_id is None:
+                raise NotFound("У обращения нет процесса")
+            finished = appeal.closed_at is not None
         definition = s.execute(select(ProcessDefinition.xml, ProcessDefinition.process_id, ProcessDefinition.version)
-                               .where(ProcessDefinition.id == instance.definition_id)).one()
+                               .where(ProcessDefinition.id == definition_id)).one()
         completed = [(e.task, e.action) for e in events_for(s, "appeal", appeal.id)
                      if e.task and e.instance_id in (None, appeal.instance_id)]
         rows = s.execute(select(InboxTask.bpmn_id, InboxTask.state, InboxTask.title, InboxTask.role)
@@ -170,7 +177,7 @@ def appeal_diagram(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]
     graph = flow_graph(definition.xml)
     done = path_of(graph, completed, {r.bpmn_id for r in rows if r.state != "open"}, fired, current)
     return {"appeal": view, "xml": definition.xml, "process_id": definition.process_id,
-            "version": definition.version, "completed": bool(instance.completed),
+            "version": definition.version, "completed": bool(finished),
             "done": done, "current": current, "counts": dict(runs),
             "waiting": [{"bpmn_id": r.bpmn_id, "title": r.title, "role": r.role}
                         for r in rows if r.state == "open"]}

@@ -13,6 +13,9 @@ ORG_KINDS = ("agency", "oiv", "omsu", "rso", "federal", "company",
              "local_exec", "chamber", "authorized_body", "foreign_office", "national_company", "prosecutor")
 ROLES = ("investor", "operator", "moderator", "manager", "coordinator", "head", "deputy_director",
          "analyst", "auditor", "admin", "initiator", "local_exec", "chamber", "authorized_body", "prosecutor")
+REPORT_COLUMNS = ("id", "appeal_type", "agency_org", "executor_org", "manager_login", "fact_code", "category_code",
+                  "subcategory_code", "channel", "status", "received_at", "answered_at", "closed_at", "deadline_at",
+                  "rework_count", "rating")
 EXECUTOR_KINDS = ("agency", "oiv", "omsu", "rso", "federal", "local_exec", "chamber", "authorized_body")
 
 
@@ -84,7 +87,10 @@ class Project(Base):
 
 class Appeal(Base):
     __tablename__ = "appeals"
-    __table_args__ = (Index("ix_appeal_deadline_open", "closed_at", "deadline_at"),)
+    __table_args__ = (Index("ix_appeal_deadline_open", "closed_at", "deadline_at"),
+                      # reports (migration 0007): a covering index on PostgreSQL only
+                      Index("ix_appeals_report", "created_at", postgresql_include=REPORT_COLUMNS).ddl_if(
+                          dialect="postgresql"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int | None] = mapped_column(Integer, unique=True)

@@ -120,3 +120,4 @@ def serve(host: str, port: int, with_scheduler: bool) -> None:
 
 from .cli_audit import register; register(main)  # noqa: E402,E702,I001  (issue 7: audit verify, replay)
 from .cli_analyst import register as _register_analyst; _register_analyst(main)  # noqa: E402,E702,I001  (issue 7: deploy, diff, migrate, simulate)
+from .cli_generate import register as _register_generate; _register_generate(main)  # noqa: E402,E702,I001  (issue 6: generate)

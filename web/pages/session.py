@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from engine.errors import KoridorError
 from services.context import Actor, Context
 from services.directory import AuthenticationFailed, actor_for, issue_token
+from services.reports import may_read_reports
 
 from . import bp
 
@@ -40,7 +41,8 @@ def csrf_token() -> str:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"csrf_token": csrf_token, "current_actor": getattr(g, "actor", None)}
+    current = getattr(g, "actor", None)
+    return {"csrf_token": csrf_token, "current_actor": current, "may_read_reports": may_read_reports(current)}
 
 
 @bp.before_app_request
