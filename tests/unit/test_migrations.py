@@ -18,4 +18,14 @@ def test_migrations_match_models(tmp_path):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
+    diff = [d for d in diff if not _other_dialect_index(d)]
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def _other_dialect_index(difference) -> bool:
+    """An index the model declares for PostgreSQL only (`ddl_if`) is rightly absent from SQLite."""
+    if difference[0] not in ("add_index", "remove_index"):
+        return False
+    declared = {ix.name: ix for table in Base.metadata.tables.values() for ix in table.indexes}
+    condition = getattr(declared.get(difference[1].name), "_ddl_if", None)
+    return condition is not None and condition.dialect not in (None, "sqlite")
