@@ -14,15 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
+from engine.models import HistoryEvent
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
+from . import sla
 from .appeals import appeal_view
 from .context import Actor, Context
-from .effects import apply_run, notify
+from .effects import apply_run
 from .inbox import OUTCOMES, locate_task
 from .intake import end_of_day
 from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Comment, Organisation, User
+from .notify import notify
 
 # (step, action) -> (comment kind, field): the dialogue the investor and staff see.
 COMMENT_KINDS = {("moderation", "clarify"): ("clarification_request", "question"),
@@ -117,7 +120,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
                 setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
-        notify(s, [manager], appeal, "task_assigned", f"Обращение №{appeal.number} передано вам", now)
+        notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", now)
     elif action == "redirect":
         org = _executor(s, fields["org"], "org")
         if org.code == appeal.executor_org:
@@ -126,7 +129,7 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         appeal.executor_org, appeal.manager_login = org.code, None
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": None}
-        notify(s, [appeal.coordinator_login], appeal, "redirected",
+        notify(s, [appeal.coordinator_login], "redirected", appeal,
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":
         appeal.manager_login = actor.login
@@ -137,11 +140,12 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
             raise ValidationFailed("Новый срок должен быть позже текущего",
                                    {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
         appeal.extension_until = until
-        notify(s, [appeal.head_login], appeal, "extension_requested",
+        notify(s, [appeal.head_login], "extension_requested", appeal,
                 f"Запрошен перенос срока по обращению №{appeal.number}", now)
     elif action == "approve" and step == "extension":
         until = appeal.extension_until
-        history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat()}
+        history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat(),
+                   "reason": _extension_reason(s, appeal)}
         appeal.deadline, appeal.deadline_at = until, end_of_day(ctx, until)
         appeal.extension_until = None
         extra = {"deadline": until.isoformat(), "deadline_at": appeal.deadline_at.isoformat()}
@@ -154,22 +158,30 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         appeal.answered_at = now
         due = now + timedelta(days=ctx.settings.rating_period_days)
         extra = {"rating_due_at": due.isoformat()}
-        notify(s, [appeal.investor_login], appeal, "answer_ready", f"Получен ответ на обращение №{appeal.number}", now)
+        notify(s, [appeal.investor_login], "answer_ready", appeal, f"Получен ответ на обращение №{appeal.number}", now)
     elif action == "accept" and step == "rating":
         appeal.rating = fields["rating"]
     elif action == "rework":
         appeal.rework_count += 1
         appeal.answered_at = None
         history = {"rework_count": appeal.rework_count}
-        notify(s, [appeal.manager_login, appeal.coordinator_login], appeal, "rework",
+        notify(s, [appeal.manager_login, appeal.coordinator_login], "rework", appeal,
                 f"Обращение №{appeal.number} отправлено на доработку", now)
     elif action == "clarify":
-        notify(s, [appeal.investor_login], appeal, "clarification", f"Запрошено уточнение по обращению №{appeal.number}", now)
+        notify(s, [appeal.investor_login], "clarification", appeal, f"Запрошено уточнение по обращению №{appeal.number}", now)
     kind = COMMENT_KINDS.get((step, action))
     if kind:
         s.add(Comment(appeal_id=appeal.id, at=now, author=actor.login, role=None, kind=kind[0],
                       text=fields[kind[1]]))
     return extra, history
+
+
+def _extension_reason(session: Session, appeal: Appeal) -> str | None:
+    """The reason given with the pending extension request (its `extend` history event)."""
+    data = session.scalar(select(HistoryEvent.data).where(
+        HistoryEvent.subject_type == "appeal", HistoryEvent.subject_id == appeal.id, HistoryEvent.action == "extend")
+        .order_by(HistoryEvent.id.desc()).limit(1))
+    return (data or {}).get("reason")
 
 
 def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -188,11 +200,14 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         if errors:
             raise ValidationFailed("Проверьте поля формы", errors)
         appeal = s.get(Appeal, task.subject_id)
+        clock_before = (appeal.deadline_at, appeal.answered_at)
         extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now)
         result: RunResult = ctx.engine.complete(
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})
         apply_run(s, result, now)
+        if (appeal.deadline_at, appeal.answered_at) != clock_before:  # extension, answer, rework
+            sla.schedule(ctx, s, appeal, now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return {"task_id": task_id, "action": action, "status_from": result.status_from,

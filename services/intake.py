@@ -12,6 +12,7 @@ from classifiers.inn import inn_problem
 from classifiers.taxonomy import UnknownFact
 from engine.errors import NotPermitted, ValidationFailed
 
+from . import sla
 from .appeals import appeal_view
 from .context import Actor, Context
 from .effects import apply_run
@@ -134,6 +135,7 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         result = ctx.engine.start(s, PROCESS_ID, "appeal", appeal.id, data, actor.login, role, now)
         appeal.instance_id = result.instance_id
         apply_run(s, result, now)  # an operator may register an appeal whose deadline has passed
+        sla.schedule(ctx, s, appeal, now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return view

@@ -11,9 +11,9 @@ def test_scheduler_has_one_coalesced_timer_job(ctx):
 
 
 def test_a_failing_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):
-    def boom(_ctx):
+    def boom(_ctx, **_kw):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(scheduler_module, "fire_due_timers", boom)
+    monkeypatch.setattr(scheduler_module, "sweep", boom)
     scheduler_module._sweep(ctx)
     assert "timer sweep failed" in caplog.text
