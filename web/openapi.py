@@ -137,6 +137,7 @@ def openapi_document() -> dict[str, Any]:
                          "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}}},
     }
     paths.update(_analyst_paths())
+    paths.update(_time_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -164,4 +165,24 @@ def _analyst_paths() -> dict[str, Any]:
                     "since": {"type": "string", "format": "date"}, "until": {"type": "string", "format": "date"},
                     "diagram": {"type": "string", "format": "binary"},
                     "classifier": {"type": "string", "format": "binary"}}}}}}}},
+    }
+
+
+def _time_paths() -> dict[str, Any]:
+    """Issue 5: production-calendar overrides and timer incidents (admin)."""
+    override = {"type": "object", "required": ["date"], "properties": {
+        "date": {"type": "string", "format": "date"},
+        "kind": {"type": "string", "enum": ["working", "holiday", "shortened"]}, "note": {"type": "string"}}}
+    return {
+        "/api/v1/calendar/overrides": {
+            "get": _op("Production-calendar overrides (admin)", out="List"),
+            "post": {**_op("Set a day as working, holiday or shortened; recalculates the deadlines of the open "
+                           "appeals it falls into and lists them (admin)", status="201"),
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": override}}}}},
+        "/api/v1/calendar/overrides/{day}": {"delete": _op(
+            "Remove a day's override; recalculates the open appeals' deadlines (admin)",
+            params=[{"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}])},
+        "/api/v1/incidents": {"get": _op(
+            "Timers whose handler failed: error, attempts, next attempt (admin)", out="List",
+            params=[_query("resolved", "1: include the resolved ones")])},
     }

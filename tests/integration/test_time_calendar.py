@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.models import InboxTask, Timer
@@ -19,6 +20,7 @@ from services.settings import Settings
 from services.timers import fire_due_timers
 from tests.support import COMPANY, PASSWORD, Api, build_world
 from web import create_app
+from web.cli import main
 
 FACT_TASK = "construction.permits.commissioning"  # Moscow: task, 5 working days
 
@@ -133,3 +135,20 @@ def test_an_extended_or_closed_appeal_keeps_its_deadline(moscow, clock):
     admin = Api(moscow.test_client(), "admin")
     assert admin.post("/api/v1/calendar/overrides", json={"date": "2025-05-07", "kind": "holiday"}
                       ).get_json()["recalculated"] == []
+
+
+def test_cli_sets_lists_and_deletes_overrides(moscow, database_url, monkeypatch):
+    ctx = moscow.extensions["koridor"]
+    appeal = _file(ctx)
+    monkeypatch.setenv("KORIDOR_DATABASE_URL", database_url)
+    monkeypatch.setenv("KORIDOR_PACK", "moscow")
+    runner = CliRunner()
+    result = runner.invoke(main, ["calendar", "override", "2025-05-07", "--kind", "holiday", "--note", "указ"])
+    assert result.exit_code == 0, result.output
+    assert f"обращение №{appeal['number']}: срок 13.05.2025 → 14.05.2025" in result.output
+    listed = runner.invoke(main, ["calendar", "list"])
+    assert listed.exit_code == 0 and "07.05.2025  holiday" in listed.output and "указ" in listed.output
+    bad = runner.invoke(main, ["calendar", "override", "07.05.2025", "--kind", "holiday"])
+    assert bad.exit_code == 2 and "ГГГГ-ММ-ДД" in bad.output
+    deleted = runner.invoke(main, ["calendar", "delete", "2025-05-07"])
+    assert deleted.exit_code == 0 and "14.05.2025 → 13.05.2025" in deleted.output

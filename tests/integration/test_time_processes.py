@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from engine.db import Database
 from engine.models import HistoryEvent, Timer
 from services.models import Notification
 from tests.bulk_timers import create_overdue_appeals
@@ -66,16 +67,18 @@ def test_three_scheduler_processes_fire_2000_timers_once(ctx, database_url):
 
 
 def test_a_scheduler_killed_mid_sweep_loses_and_doubles_nothing(ctx, database_url):
-    ids = _setup(ctx, 600)
+    ids = _setup(ctx, 1000)
     victim = _scheduler(database_url, "victim", lease_seconds=2)
+    watcher = Database(database_url, read_only=True)  # reads without queueing for SQLite's write lock
     deadline = time.monotonic() + 60
     done = 0
     while time.monotonic() < deadline and victim.poll() is None:  # wait until it is in the middle of the work
-        with ctx.db.unit_of_work() as uow:
+        with watcher.unit_of_work() as uow:
             done = uow.session.scalar(select(func.count()).select_from(Timer).where(Timer.state == "done"))
-        if done >= 50:
+        if done:  # its first chunk committed: the sweep is under way
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
+    watcher.dispose()
     assert victim.poll() is None, "the scheduler finished before it could be killed"
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=10)
