@@ -55,11 +55,20 @@ def _fire_bpmn(ctx: Context, session: Session, instance_id: int, task_uuid: str,
         apply_run(session, result, now)
 
 
+def _fire_overdue(ctx: Context, session: Session, instance_id: int, _key: str, now: datetime) -> datetime | None:
+    return sla.fire_overdue(ctx, session, instance_id, now)
+
+
 HANDLERS: dict[str, Handler] = {
     "bpmn": _fire_bpmn,
-    "overdue": lambda ctx, s, instance_id, _key, now: sla.fire_overdue(ctx, s, instance_id, now),
+    "overdue": _fire_overdue,
     "sla_warning": lambda ctx, s, instance_id, _key, now: sla.fire_warning(ctx, s, instance_id, now),
 }
+
+# kind -> (the single handler it stands for, handler of a chunk's timers of that kind by instance id): the
+# sweep's fast path, the same effects in fewer statements; used only while HANDLERS still holds that handler
+BatchHandler = Callable[[Context, Session, list[int], datetime], dict[int, datetime | None]]
+BATCH_HANDLERS: dict[str, tuple[Handler, BatchHandler]] = {"overdue": (_fire_overdue, sla.fire_overdue_many)}
 
 
 @dataclass
@@ -153,8 +162,18 @@ def _fire_chunk_once(ctx: Context, worker: str, chunk: list[Any], now: datetime,
         done: list[Any] = []
         rearm: list[tuple[Any, datetime]] = []
         failures = []
+        batched: dict[int, datetime | None] = {}
+        if not isolate:
+            batched = _run_batches(ctx, s, [i for i in chunk if i.id in owned], now)
         for item in chunk:
             if item.id not in owned:  # lease expired and another worker took it, or a user's step fired it
+                continue
+            if item.id in batched:
+                again = batched[item.id]
+                if again is not None and again > now:
+                    rearm.append((item, again))
+                else:
+                    done.append(item)
                 continue
             savepoint = s.begin_nested() if isolate else None
             try:
@@ -197,6 +216,27 @@ def _fire_chunk_once(ctx: Context, worker: str, chunk: list[Any], now: datetime,
     report.failed += len(failures)
     for item in done:
         report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
+
+
+def _run_batches(ctx: Context, s: Session, items: list[Any], now: datetime) -> dict[int, datetime | None]:
+    """Run the batch handlers on the chunk's timers of their kinds; by timer id, what the handler returned
+    (a failure raises `_HandlerFailed`: the chunk is redone one timer at a time)."""
+    result: dict[int, datetime | None] = {}
+    for kind, (single, handler) in BATCH_HANDLERS.items():
+        mine = [i for i in items if i.kind == kind]
+        if len(mine) < 2 or HANDLERS.get(kind) is not single:
+            continue
+        by_instance: dict[int, list[Any]] = {}
+        for item in mine:
+            by_instance.setdefault(item.instance_id, []).append(item)
+        try:
+            outcome = handler(ctx, s, sorted(by_instance), now)
+        except Exception as err:  # noqa: BLE001 - redone isolated, the failing timer becomes an incident
+            raise _HandlerFailed from err
+        for instance_id, again in outcome.items():
+            for item in by_instance.get(instance_id, []):
+                result[item.id] = again
+    return result
 
 
 def sweep(ctx: Context, worker: str | None = None, now: datetime | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -100,8 +101,10 @@ def scheduler(interval: int, once: bool, worker: str | None) -> None:
     """Run the time sweeps in the foreground; several such processes may share one PostgreSQL."""
     ctx = _ctx()
     if once:
+        started = time.perf_counter()
         report = sweep(ctx, worker=worker)
-        click.echo(f"fired={report.fired} rearmed={report.rearmed} failed={report.failed} lost={report.lost}")
+        click.echo(f"fired={report.fired} rearmed={report.rearmed} failed={report.failed} lost={report.lost} "
+                   f"seconds={time.perf_counter() - started:.3f}")
         return
     if worker:
         ctx._scheduler_worker = worker

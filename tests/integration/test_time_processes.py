@@ -48,9 +48,9 @@ def _assert_each_fired_once(ctx, ids: list[int]) -> Counter:
     return states
 
 
-def _summary(out: str) -> dict[str, int]:
+def _summary(out: str) -> dict[str, float]:
     line = out.strip().splitlines()[-1]
-    return {k: int(v) for k, v in (item.split("=") for item in line.split())}
+    return {k: float(v) for k, v in (item.split("=") for item in line.split())}
 
 
 def test_three_scheduler_processes_fire_2000_timers_once(ctx, database_url):

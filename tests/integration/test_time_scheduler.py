@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from engine.models import HistoryEvent, Incident, Timer
 from services import directory, timers
+from services.audit import verify_history
 from services.intake import submit_appeal
+from services.models import Appeal, Notification
 from tests.bulk_timers import create_overdue_appeals
 from tests.e2e.test_pages_staff import Person
 from tests.support import COMPANY, FACT_CONSULTATION, PASSWORD, Api, build_world
@@ -33,6 +35,37 @@ def test_a_claim_is_leased_and_a_dead_workers_claim_is_taken_over_once(ctx, cloc
     timers.fire_claimed(ctx, "dead-worker", claimed, clock.now, late)
     assert (late.fired, late.lost) == (0, 3)
     assert _overdue_events(ctx) == {i: 1 for i in ids}
+    assert verify_history(ctx).ok  # the chunk's events were appended in one statement, chained per appeal
+
+
+def test_the_batched_and_the_single_overdue_handler_write_the_same(ctx, clock, monkeypatch):
+    build_world(ctx)
+    ids = create_overdue_appeals(ctx, 6, clock.now - timedelta(hours=1))
+    with ctx.db.unit_of_work() as uow:  # one appeal's deadline moved later meanwhile: it re-arms
+        uow.session.get(Appeal, ids[2]).deadline_at = clock.now + timedelta(days=1)
+        uow.commit()
+    assert timers.sweep(ctx).fired == 5
+    monkeypatch.setitem(timers.HANDLERS, "overdue", lambda *a: timers._fire_overdue(*a))  # no batch: one by one
+    more = create_overdue_appeals(ctx, 6, clock.now - timedelta(hours=1))
+    with ctx.db.unit_of_work() as uow:
+        uow.session.get(Appeal, more[2]).deadline_at = clock.now + timedelta(days=1)
+        uow.commit()
+    assert timers.sweep(ctx).fired == 5
+
+    def shape(appeal_ids):
+        with ctx.db.unit_of_work() as uow:
+            s = uow.session
+            events = [(e.action, e.actor, e.status_to, sorted(e.data)) for e in s.scalars(
+                select(HistoryEvent).where(HistoryEvent.subject_id.in_(appeal_ids)).order_by(HistoryEvent.subject_id))]
+            notices = sorted((n.recipient, n.event) for n in s.scalars(
+                select(Notification).where(Notification.appeal_id.in_(appeal_ids))))
+            rearmed = [(t.state, t.due_at) for t in s.scalars(select(Timer).where(
+                Timer.task_uuid == f"overdue:{appeal_ids[2]}"))]
+        return events, notices, rearmed
+
+    assert shape(ids) == shape(more)
+    assert shape(ids)[2] == [("waiting", clock.now + timedelta(days=1))]
+    assert verify_history(ctx).ok
 
 
 def test_firing_an_obsolete_timer_is_a_no_op(ctx, clock):
