@@ -68,7 +68,7 @@ def test_three_scheduler_processes_fire_2000_timers_once(ctx, database_url):
 
 def test_a_scheduler_killed_mid_sweep_loses_and_doubles_nothing(ctx, database_url):
     ids = _setup(ctx, 1000)
-    victim = _scheduler(database_url, "victim", lease_seconds=2)
+    victim = _scheduler(database_url, "victim", lease_seconds=1)
     watcher = Database(database_url, read_only=True)  # reads without queueing for SQLite's write lock
     deadline = time.monotonic() + 60
     done = 0
@@ -85,7 +85,7 @@ def test_a_scheduler_killed_mid_sweep_loses_and_doubles_nothing(ctx, database_ur
     with ctx.db.unit_of_work() as uow:
         states = Counter(uow.session.scalars(select(Timer.state)))
     assert 0 < states["done"] < len(ids), states  # killed with work left
-    time.sleep(2.5)  # its claims' lease runs out
+    time.sleep(1.2)  # its claims' lease runs out
     survivor = _scheduler(database_url, "survivor")
     out, err = survivor.communicate(timeout=120)
     assert survivor.returncode == 0, err
