@@ -74,7 +74,7 @@ def schedule(ctx: Context, session: Session, appeal: Appeal, now: datetime,
         wanted = {"overdue": None, "sla_warning": None}
     for kind, due in wanted.items():
         row = rows.get(timer_key(kind, appeal.id))
-        if due is None or appeal.deadline_at <= now and kind == "sla_warning":
+        if due is None or (kind == "sla_warning" and appeal.deadline_at <= now):
             if row is not None and row.state in LIVE:
                 row.state = "cancelled"
             continue

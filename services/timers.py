@@ -8,8 +8,8 @@ A sweep repeats two steps until nothing is due:
    disjoint batches without waiting; SQLite runs the same conditional UPDATE under its single
    writer lock. The query walks the `(state, due_at)` index: its cost grows with the due timers,
    not with the open appeals.
-2. **fire** (a transaction per chunk): the chunk's rows still claimed by this worker are locked, the
-   handlers run and the timers are closed in the same transaction as the handlers' writes, so a
+2. **fire** (a transaction per chunk): the chunk's instances and then its rows still claimed by this
+   worker are locked (the order a user's step takes them, so the two never deadlock), the handlers run and the timers are closed in the same transaction as the handlers' writes, so a
    crash before the commit leaves them claimed (retried when the lease expires) and a commit fires
    each once. When a handler fails the chunk is redone with a savepoint per timer: the failing one
    is rolled back alone, its timer goes to `retry` with an exponential back-off and an incident is
@@ -151,12 +151,15 @@ def _fire_chunk(ctx: Context, worker: str, chunk: list[Any], now: datetime, repo
 
 def _fire_chunk_once(ctx: Context, worker: str, chunk: list[Any], now: datetime, report: SweepReport,
                      isolate: bool) -> None:
-    """One transaction: lock the chunk's rows still claimed by `worker` (a lease taken over by another
-    worker is skipped), run the handlers, close the timers. Without `isolate` a failing handler aborts
+    """One transaction: lock the chunk's instances, then its rows still claimed by `worker` (a lease taken
+    over by another worker is skipped), run the handlers, close the timers. Without `isolate` a failing handler aborts
     the whole chunk (the caller redoes it isolated); with it, each timer runs in a savepoint and a
     failure is rolled back alone and recorded."""
     with ctx.db.unit_of_work() as uow:
         s = uow.session
+        if uow.is_postgres:  # instances first, in id order: the order a user's step locks (instance, its timers)
+            s.execute(select(ProcessInstance.id).where(ProcessInstance.id.in_({i.instance_id for i in chunk}))
+                      .order_by(ProcessInstance.id).with_for_update())
         owned = set(s.scalars(select(Timer.id).where(Timer.id.in_([i.id for i in chunk]), Timer.state == "claimed",
                                                      Timer.claimed_by == worker).with_for_update()))
         done: list[Any] = []
