@@ -14,6 +14,7 @@ from sqlalchemy import select
 from engine.models import InboxTask, Timer
 from services import directory
 from services.appeals import appeal_history
+from services.audit import replay_all, verify_history
 from services.intake import submit_appeal
 from services.models import Appeal
 from services.settings import Settings
@@ -76,6 +77,10 @@ def test_a_late_holiday_moves_open_deadlines_their_timers_and_history(moscow, cl
     assert len(event) == 1
     assert event[0]["data"]["deadline_from"] == "2025-05-13" and event[0]["data"]["deadline_to"] == "2025-05-14"
     assert "постановление" in event[0]["data"]["reason"] and event[0]["actor"] == "admin"
+
+    summary = replay_all(ctx)  # the recalculation is a replayable engine step on the hash chain
+    assert summary.ok and summary.matched == 2, [(r.instance_id, r.differences) for r in summary.mismatches]
+    assert verify_history(ctx).ok
 
     listed = admin.get("/api/v1/calendar/overrides").get_json()["items"]
     assert listed == [{"date": "2025-05-07", "kind": "holiday", "working": False,
