@@ -30,6 +30,8 @@ from services.settings import Settings
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 from web import create_app
 
+from .timers import rows as timer_rows
+
 BPMN = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "appeal.bpmn"
 LIFECYCLE = [("moderator", "accept", {"executor_org": "kdh"}), ("kdh_manager", "take", {}),
              ("kdh_manager", "answer", {"text": "ответ", "outcome": "resolved"}), ("head", "approve", {}),
@@ -227,6 +229,7 @@ def main() -> int:
     raw = raw_rate()
     first, two_hundredth = statistics.median(costs[0:5]), _late(costs)
     raw_costs, raw_depth = raw_cycle_costs()
+    time_rows = timer_rows(pg)  # issue 5: bench/timers.py
     rows = [
         ("Task completions/s through services, SQLite (median of rounds)", f"{sqlite:.0f}", "≥ 1000"),
         ("Task completions/s through services, PostgreSQL", f"{postgres:.0f}" if postgres else "not run", "≥ 600"),
@@ -239,6 +242,7 @@ def main() -> int:
          f"({raw_depth})", "—"),
         (f"Replay verification, appeals/s (SQLite, 5-step lifecycle, {os.cpu_count()} processes)",
          f"{replay:.0f}", "≥ 500"),
+        *time_rows,
     ]
     if pg and os.environ.get("KORIDOR_BENCH_REPORTS", "1") != "0":
         from bench import reports as report_bench

@@ -42,17 +42,27 @@ def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], a
 
 def sync_timers(session: Session, row: ProcessInstance, waiting: dict[str, tuple[str, datetime]],
                 now: datetime) -> None:
-    """Mirror the waiting timer events of one instance into the timers table."""
+    """Mirror the waiting timer events of one instance into the timers table (BPMN rows only; a row
+    claimed by a scheduler counts as live: it is closed when its event left WAITING, released to
+    `waiting` with its new due time when the event still waits)."""
     rows = {r.task_uuid: r for r in session.execute(
-        select(Timer.id, Timer.task_uuid, Timer.due_at).where(Timer.instance_id == row.id, Timer.state == "waiting"))}
+        select(Timer.id, Timer.task_uuid, Timer.due_at, Timer.state)
+        .where(Timer.instance_id == row.id, Timer.kind == "bpmn", Timer.state.in_(LIVE)))}
     gone = [r.id for uuid, r in rows.items() if uuid not in waiting]
     if gone:
-        session.execute(update(Timer).where(Timer.id.in_(gone)).values(state="done", fired_at=now))
-    new = [dict(instance_id=row.id, task_uuid=uuid, bpmn_id=bpmn_id, due_at=due, state="waiting")
+        session.execute(update(Timer).where(Timer.id.in_(gone))
+                        .values(state="done", fired_at=now, claimed_by=None, claimed_until=None))
+    new = [dict(instance_id=row.id, task_uuid=uuid, bpmn_id=bpmn_id, due_at=due, state="waiting", kind="bpmn",
+                attempts=0)
            for uuid, (bpmn_id, due) in waiting.items() if uuid not in rows]
     if new:
         session.execute(insert(Timer), new)
     for uuid, (_bpmn_id, due) in waiting.items():
         r = rows.get(uuid)
-        if r is not None and r.due_at != due:
-            session.execute(update(Timer).where(Timer.id == r.id).values(due_at=due))
+        if r is not None and (r.due_at != due or r.state != "waiting"):
+            session.execute(update(Timer).where(Timer.id == r.id)
+                            .values(due_at=due, state="waiting", claimed_by=None, claimed_until=None))
+
+
+LIVE = ("waiting", "claimed", "retry")
+"""Timer states that may still fire."""

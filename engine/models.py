@@ -73,7 +73,13 @@ class InboxTask(Base):
 
 
 class Timer(Base):
-    """A BPMN timer the engine waits on; sweeps read due rows by `due_at`."""
+    """A timer the scheduler fires: a BPMN timer event (`kind` "bpmn") or a service timer on the
+    subject (SLA warning, overdue). Sweeps read due rows by (`state`, `due_at`) and claim them with a
+    lease (`claimed_by`, `claimed_until`) so several scheduler processes never fire one twice.
+
+    States: waiting → claimed → done; a failing handler → retry (claimed again after
+    `claimed_until`, the back-off); cancelled when the subject no longer needs it.
+    """
 
     __tablename__ = "timers"
     __table_args__ = (Index("ix_timer_due", "state", "due_at"),)
@@ -85,6 +91,29 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16), default="waiting")
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20), default="bpmn", server_default="bpmn")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Incident(Base):
+    """A timer whose handler failed: kept for admins until a retry succeeds (`resolved_at`)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incident_open", "resolved_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timer_id: Mapped[int] = mapped_column(ForeignKey("timers.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    appeal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HistoryEvent(Base):

@@ -2,7 +2,8 @@
 
 Every engine run appends one history event whose `replay` column says what the run did:
 `{"op": "start", "data": …}`, `{"op": "complete", "task": <BPMN id>, "action": …, "fields": …,
-"extra": …}` or `{"op": "timer"}`. Replay starts a fresh workflow on the instance's own diagram
+"extra": …}`, `{"op": "timer"}` or `{"op": "data", "data": …}` (variables set outside a task, e.g.
+a deadline moved by a calendar override). Replay starts a fresh workflow on the instance's own diagram
 version (the cached spec), applies those records in order with the engine's clock set to each
 event's time (so timers fire exactly when they did), and compares the result with the stored
 instance: status, completed flag, open tasks (BPMN id, organisation, assignee), waiting timers and
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import KoridorError
+from .inbox import LIVE
 from .models import HistoryEvent, InboxTask, ProcessDefinition, ProcessInstance, Timer
 from .runtime import SYSTEM, ProcessEngine, _all_tasks, _Run
 from .specs import SHARED_KEY, ClockTimeDate
@@ -113,7 +115,7 @@ def replay_instances(session: Session, engine: ProcessEngine, instance_ids: list
             ready.setdefault(t.instance_id, []).append((t.bpmn_id, t.org_code, t.assignee))
         timers: dict[int, list[tuple]] = {}
         for t in session.execute(select(Timer.instance_id, Timer.bpmn_id, Timer.due_at)
-                                 .where(Timer.instance_id.in_(ids), Timer.state == "waiting")):
+                                 .where(Timer.instance_id.in_(ids), Timer.kind == "bpmn", Timer.state.in_(LIVE))):
             timers.setdefault(t.instance_id, []).append((t.bpmn_id, t.due_at.isoformat()))
         for row in rows:
             stored = _Stored(row.status, bool(row.completed), sorted(ready.get(row.id, []), key=_key),
@@ -253,6 +255,8 @@ def _apply(engine: ProcessEngine, loaded, row: _Row, run: _Run | None, record: d
             raise KoridorError(f"задача {record['task']} не ожидает выполнения")
         engine._run_human(run, task, record["action"], dict(record["fields"]), dict(record["extra"]))
         path.append((record["task"], record["action"]))
+    elif op == "data":
+        engine.apply_data(run, dict(record["data"]))
     elif op != "timer":
         raise KoridorError(f"неизвестная операция {op!r}")
     engine._advance(run, SYSTEM, at, observe)

@@ -1,4 +1,4 @@
-"""The engine's narrow API: deploy, start, complete, fire timers.
+"""The engine's narrow API: deploy, start, complete, fire a timer, set process data.
 
 Callers pass a SQLAlchemy session (their unit of work) and `now`; nothing
 here commits. SpiffWorkflow objects never leave this module: callers get
@@ -26,7 +26,7 @@ from .history import append_event
 from .inbox import sync_inbox, sync_timers
 from .lint import LintRules
 from .live import LiveWorkflows
-from .models import ProcessDefinition, ProcessInstance, Timer
+from .models import ProcessDefinition, ProcessInstance
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
@@ -183,20 +183,37 @@ class ProcessEngine:
             raise ValidationFailed(f"Ошибка процесса: {err}") from err
         return human.bpmn_id
 
-    def fire_due_timers(self, session: Session, now: datetime, limit: int = 200) -> list[RunResult]:
-        """Fire BPMN timers due at `now` (claimed rows only), one instance run per timer batch."""
-        query = (select(Timer).where(Timer.state == "waiting", Timer.due_at <= now)
-                 .order_by(Timer.due_at).limit(limit))
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        due = list(session.scalars(query))
-        results = []
-        for instance_id in dict.fromkeys(t.instance_id for t in due):
-            run = self._load(session, instance_id, now)
-            self._advance(run, SYSTEM, now)
-            results.append(self._finish(session, run, SYSTEM, None, now, action="timer", task_id=None, fields={},
-                                        replay={"op": "timer"}))
-        return results
+    def fire_timer(self, session: Session, instance_id: int, task_uuid: str, now: datetime) -> RunResult | None:
+        """Fire one BPMN timer (the caller claimed its row): run the instance at `now`. None, and no
+        history, when the timer event no longer waits (fired meanwhile, its task left): firing twice
+        is a no-op. Other timers of the instance that are due fire in the same run."""
+        run = self._load(session, instance_id, now)
+        waiting = {str(t.id) for t in _all_tasks(run.workflow) if t.state == TaskState.WAITING}
+        if task_uuid not in waiting:
+            sync_timers(session, run.row, self._waiting_timers(run), now)
+            return None
+        self._advance(run, SYSTEM, now)
+        return self._finish(session, run, SYSTEM, None, now, action="timer", task_id=None, fields={},
+                            replay={"op": "timer"})
+
+    def set_data(self, session: Session, instance_id: int, data: dict[str, Any], actor: str, role: str | None,
+                 now: datetime, action: str, history_data: dict[str, Any] | None = None) -> RunResult:
+        """Change process variables outside a task (a deadline recalculated by a calendar override):
+        waiting timers that read them move, one history event `action` records it (replayable)."""
+        run = self._load(session, instance_id, now)
+        self.apply_data(run, data)
+        self._advance(run, actor, now)
+        return self._finish(session, run, actor, role, now, action=action, task_id=None,
+                            fields=history_data if history_data is not None else data,
+                            replay={"op": "data", "data": data})
+
+    @staticmethod
+    def apply_data(run: _Run, data: dict[str, Any]) -> None:
+        """Set shared variables, and the copies unfinished tasks hold of them (also used by replay)."""
+        run.workflow.data.setdefault(SHARED_KEY, {}).update(data)
+        for task in _all_tasks(run.workflow):
+            if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+                task.data.update({k: v for k, v in data.items() if k in task.data})
 
     def ready_tasks(self, session: Session, instance_id: int) -> list[ReadyTask]:
         run = self._load(session, instance_id, None, lock=False)

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
+from engine.models import HistoryEvent
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
+from . import sla
 from .appeals import appeal_view
 from .context import Actor, Context
 from .effects import apply_run
@@ -144,7 +146,8 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
                 f"Запрошен перенос срока по обращению №{appeal.number}", now)
     elif action == "approve" and step == "extension":
         until = appeal.extension_until
-        history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat()}
+        history = {"deadline_from": appeal.deadline.isoformat(), "deadline_to": until.isoformat(),
+                   "reason": _extension_reason(s, appeal)}
         appeal.deadline, appeal.deadline_at = until, end_of_day(ctx, until)
         appeal.extension_until = None
         extra = {"deadline": until.isoformat(), "deadline_at": appeal.deadline_at.isoformat()}
@@ -175,6 +178,14 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
     return extra, history
 
 
+def _extension_reason(session: Session, appeal: Appeal) -> str | None:
+    """The reason given with the pending extension request (its `extend` history event)."""
+    data = session.scalar(select(HistoryEvent.data).where(
+        HistoryEvent.subject_type == "appeal", HistoryEvent.subject_id == appeal.id, HistoryEvent.action == "extend")
+        .order_by(HistoryEvent.id.desc()).limit(1))
+    return (data or {}).get("reason")
+
+
 def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Do one step of an appeal's process on behalf of the actor; returns the task result and appeal."""
     now = ctx.clock()
@@ -195,6 +206,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
             uow.commit()
             return response
         appeal = s.get(Appeal, task.subject_id)
+        clock_before = (appeal.deadline_at, appeal.answered_at)
         on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
         extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of)
         if on_behalf_of:
@@ -203,6 +215,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
             extra_data=extra, history_data={**fields, **history})
         apply_run(s, result, now)
+        if (appeal.deadline_at, appeal.answered_at) != clock_before:  # extension, answer, rework
+            sla.schedule(ctx, s, appeal, now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return {"task_id": task_id, "action": action, "status_from": result.status_from,

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from engine.history import append_event
 from engine.runtime import SYSTEM, RunResult
 
+from . import sla
 from .absences import route_new_tasks
 from .appeals import FINAL
 from .models import Appeal
-from .notify import notify
 
 
 def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | None:
@@ -22,18 +22,17 @@ def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | No
         return None
     appeal = session.get(Appeal, result.subject_id)
     for effect in result.effects:
-        if effect.operation == "escalate_overdue" and appeal.overdue_at is None:
-            appeal.overdue_at = now
-            notified = [x for x in (appeal.coordinator_login, appeal.head_login) if x]
-            append_event(session, "appeal", appeal.id, now, SYSTEM, None, "overdue",
-                         status_from=result.status_to, status_to=result.status_to,
-                         data={"deadline": appeal.deadline.isoformat(), "notified": notified},
-                         instance_id=appeal.instance_id)
-            notify(session, notified, "overdue", appeal,
-                   f"Просрочен срок ответа по обращению №{appeal.number}", now)
-        elif effect.operation == "auto_close":
+        if effect.operation == "escalate_overdue":
+            sla.mark_overdue(session, appeal, now, result.status_to)
+        elif effect.operation == "auto_close":  # investor silence: the answer's outcome stands
             appeal.rating = None
+            append_event(session, "appeal", appeal.id, now, SYSTEM, None, "closed_by_system",
+                         status_from=result.status_to, status_to=result.status_to,
+                         data={"reason": "rating_period_expired", "outcome": appeal.outcome,
+                               "answered_at": appeal.answered_at.isoformat() if appeal.answered_at else None},
+                         instance_id=appeal.instance_id)
     appeal.status = result.status_to or appeal.status
     if result.completed or appeal.status in FINAL:
         appeal.closed_at = appeal.closed_at or now
+        sla.cancel(session, appeal)
     return appeal

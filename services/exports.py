@@ -15,7 +15,9 @@ ACTION_RU = {"submit": "Подано", "accept": "Принято", "reject": "О
              "reply": "Уточнение", "take": "Взято в работу", "redirect": "Перенаправлено",
              "extend": "Запрошен перенос срока", "approve": "Согласовано", "deny": "Отказано",
              "answer": "Подготовлен ответ", "return": "Возвращено", "rework": "На доработку",
-             "comment": "Комментарий", "overdue": "Просрочено", "timer": "Таймер"}
+             "comment": "Комментарий", "overdue": "Просрочено", "timer": "Таймер",
+             "sla_warning": "Предупреждение о сроке", "deadline_recalculated": "Срок пересчитан",
+             "closed_by_system": "Закрыто системой"}
 ROLE_RU = {"head": "Руководитель", "coordinator": "Координатор", "manager": "Менеджер"}
 
 

@@ -12,6 +12,7 @@ from classifiers.inn import inn_problem
 from classifiers.taxonomy import UnknownFact
 from engine.errors import NotPermitted, ValidationFailed
 
+from . import sla
 from .appeals import appeal_view
 from .context import Actor, Context
 from .effects import apply_run
@@ -137,6 +138,7 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         apply_run(s, result, now)  # an operator may register an appeal whose deadline has passed
         notify(s, [investor], "appeal_received", appeal,
                f"Обращение №{appeal.number} зарегистрировано, срок ответа {appeal.deadline:%d.%m.%Y}", now)
+        sla.schedule(ctx, s, appeal, now)
         view = appeal_view(ctx, s, appeal, now)
         uow.commit()
         return view

@@ -175,6 +175,7 @@ class CalendarOverride(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column()
     note: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16), default="holiday", server_default="holiday")  # working|holiday|shortened
 
 
 class Attachment(Base):

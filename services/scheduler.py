@@ -1,28 +1,45 @@
-"""APScheduler running the time sweeps (due BPMN timers) in `koridor serve` or `koridor scheduler`."""
+"""APScheduler running the time sweeps in `koridor scheduler` (or inside `koridor serve`).
+
+`JOBS` lists the periodic jobs (id, function of the context, seconds between runs); another module
+adds its own with `JOBS.append(Job(...))` before the scheduler is built. Every job is coalesced and
+never runs twice at once in one process; across processes the timer sweep is safe by its claims
+(services/timers.py).
+"""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .context import Context
 from .outbox import send_pending
-from .timers import fire_due_timers
+from .timers import sweep, worker_name
 
 log = logging.getLogger("koridor.scheduler")
 
 
+@dataclass(frozen=True)
+class Job:
+    id: str
+    run: Callable[[Context], object]
+    seconds: Callable[[Context], int] | None = None  # None: the scheduler's interval
+
+
 def _sweep(ctx: Context) -> None:
+    """Fire the due timers: BPMN timers, SLA warnings, appeals turning overdue, investor silence."""
     try:
-        fired = fire_due_timers(ctx)
-        if fired:
-            log.info("timers fired: %s", fired)
+        report = sweep(ctx, worker=_worker(ctx))
+        if report.fired or report.failed:
+            log.info("timers fired: %s, failed: %s", report.fired, report.failed)
     except Exception:  # a failing sweep is logged and retried at the next tick
         log.exception("timer sweep failed")
 
 
 def _send_mail(ctx: Context) -> None:
+    """Send the letters due in the outbox (services/outbox.py)."""
     try:
         counts = send_pending(ctx)
         if counts:
@@ -31,11 +48,28 @@ def _send_mail(ctx: Context) -> None:
         log.exception("outbox sweep failed")
 
 
+def _worker(ctx: Context) -> str:
+    name = getattr(ctx, "_scheduler_worker", None)
+    if name is None:
+        name = worker_name()
+        ctx._scheduler_worker = name  # type: ignore[attr-defined]
+    return name
+
+
+JOBS: list[Job] = [Job("timers", _sweep),
+                   Job("outbox", _send_mail, seconds=lambda ctx: ctx.settings.outbox_interval_seconds)]
+
+
+def run_jobs_once(ctx: Context) -> None:
+    """Each job once, in order (`koridor scheduler --once`)."""
+    for job in JOBS:
+        job.run(ctx)
+
+
 def build_scheduler(ctx: Context, interval_seconds: int = 60, blocking: bool = False):
-    """A scheduler with the timer sweep every `interval_seconds` and the outbox sender (not started)."""
+    """A scheduler with every job of `JOBS`, each every `interval_seconds` unless it says otherwise (not started)."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
-    scheduler.add_job(_sweep, "interval", seconds=interval_seconds, args=[ctx], id="timers",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(_send_mail, "interval", seconds=ctx.settings.outbox_interval_seconds, args=[ctx],
-                      id="outbox", max_instances=1, coalesce=True)
+    for job in JOBS:
+        scheduler.add_job(job.run, "interval", seconds=job.seconds(ctx) if job.seconds else interval_seconds, args=[ctx], id=job.id,
+                          max_instances=1, coalesce=True)
     return scheduler

@@ -15,7 +15,11 @@ class Settings:
     pack: str = "leningrad"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     token_ttl_seconds: int = 12 * 3600
-    rating_period_days: int = 14
+    rating_period_days: int = 14  # investor silence: days after the answer without a rating → closed by the system
+    sla_warning_working_days: int = 2  # warn executor and coordinator this many working days before the deadline (0: off)
+    timer_lease_seconds: int = 300  # a scheduler's claim on due timers; a crashed process's claims expire after it
+    timer_retry_seconds: int = 60  # first back-off after a failing timer handler, doubled each time
+    timer_retry_max_seconds: int = 6 * 3600
     max_upload_bytes: int = 2 * 1024 * 1024
     testing: bool = False
     # e-mail (issue 5): no smtp_host = letters are kept in the outbox as `skipped`, never sent
@@ -49,6 +53,8 @@ class Settings:
             "public_url": env.get("KORIDOR_PUBLIC_URL", "http://localhost:8000"),
             "outbox_interval_seconds": int(env.get("KORIDOR_OUTBOX_INTERVAL_SECONDS", "30")),
             "outbox_max_attempts": int(env.get("KORIDOR_OUTBOX_MAX_ATTEMPTS", "8")),
+            "sla_warning_working_days": int(env.get("KORIDOR_SLA_WARNING_WORKING_DAYS", "2")),
+            "timer_lease_seconds": int(env.get("KORIDOR_TIMER_LEASE_SECONDS", "300")),
         }
         if env.get("KORIDOR_SECRET_KEY"):
             values["secret_key"] = env["KORIDOR_SECRET_KEY"]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
 from engine.errors import KoridorError
 from services import directory, setup
 from services.scheduler import build_scheduler
-from services.timers import fire_due_timers
+from services.timers import fire_due_timers, sweep
 
 from . import create_app
 
@@ -88,23 +89,35 @@ def demo() -> None:
 
 @main.command()
 def timers() -> None:
-    """Fire the BPMN timers that are due now (overdue escalation, unrated answers)."""
-    click.echo(f"timer runs: {fire_due_timers(_ctx())}")
+    """Fire the timers that are due now (BPMN timers, SLA warnings, overdue, unrated answers)."""
+    click.echo(f"timers fired: {fire_due_timers(_ctx())}")
 
 
 @main.command()
 @click.option("--interval", default=60, type=int, help="seconds between sweeps")
-def scheduler(interval: int) -> None:
-    """Run the time sweeps in the foreground (for set-ups with separate processes)."""
+@click.option("--once", is_flag=True, help="run every job once until nothing is due, print a summary, exit")
+@click.option("--worker", default=None, help="name of this process in timer claims (default host:pid:random)")
+def scheduler(interval: int, once: bool, worker: str | None) -> None:
+    """Run the time sweeps in the foreground; several such processes may share one PostgreSQL."""
+    ctx = _ctx()
+    if once:
+        started = time.perf_counter()
+        report = sweep(ctx, worker=worker)
+        click.echo(f"fired={report.fired} rearmed={report.rearmed} failed={report.failed} lost={report.lost} "
+                   f"seconds={time.perf_counter() - started:.3f}")
+        return
+    if worker:
+        ctx._scheduler_worker = worker
     click.echo(f"Планировщик: таймеры каждые {interval} с")
-    build_scheduler(_ctx(), interval, blocking=True).start()
+    build_scheduler(ctx, interval, blocking=True).start()
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--scheduler/--no-scheduler", "with_scheduler", default=True,
-              help="also run the timer sweeps in this process (single-machine set-up)")
+              help="also run the timer sweeps in this process (default: on, for a single-machine set-up; "
+                   "use --no-scheduler when `koridor scheduler` processes run)")
 def serve(host: str, port: int, with_scheduler: bool) -> None:
     """Serve the API (waitress) and, unless --no-scheduler, the timer sweeps."""
     app = create_app()
@@ -118,6 +131,7 @@ def serve(host: str, port: int, with_scheduler: bool) -> None:
         click.echo(f"Koridor: http://{host}:{port}  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
         waitress_serve(app, host=host, port=port, threads=8)
 
+from .cli_time import register as _register_time; _register_time(main)  # noqa: E402,E702,I001  (issue 5: calendar)
 from .cli_audit import register; register(main)  # noqa: E402,E702,I001  (issue 7: audit verify, replay)
 from .cli_analyst import register as _register_analyst; _register_analyst(main)  # noqa: E402,E702,I001  (issue 7: deploy, diff, migrate, simulate)
 from .cli_generate import register as _register_generate; _register_generate(main)  # noqa: E402,E702,I001  (issue 6: generate)

@@ -138,6 +138,7 @@ def openapi_document() -> dict[str, Any]:
     }
     paths.update(_analyst_paths())
     paths.update(_notify_paths())
+    paths.update(_time_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -191,4 +192,24 @@ def _notify_paths() -> dict[str, Any]:
             "Cancel an absence; delegated open tasks return to the owner", params=absence)},
         "/api/v1/users/{login}/absences/{absence_id}/handover": {"post": _op(
             "Hand every open task of the absent user over to the substitute", params=absence)},
+    }
+
+
+def _time_paths() -> dict[str, Any]:
+    """Issue 5: production-calendar overrides and timer incidents (admin)."""
+    override = {"type": "object", "required": ["date"], "properties": {
+        "date": {"type": "string", "format": "date"},
+        "kind": {"type": "string", "enum": ["working", "holiday", "shortened"]}, "note": {"type": "string"}}}
+    return {
+        "/api/v1/calendar/overrides": {
+            "get": _op("Production-calendar overrides (admin)", out="List"),
+            "post": {**_op("Set a day as working, holiday or shortened; recalculates the deadlines of the open "
+                           "appeals it falls into and lists them (admin)", status="201"),
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": override}}}}},
+        "/api/v1/calendar/overrides/{day}": {"delete": _op(
+            "Remove a day's override; recalculates the open appeals' deadlines (admin)",
+            params=[{"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}])},
+        "/api/v1/incidents": {"get": _op(
+            "Timers whose handler failed: error, attempts, next attempt (admin)", out="List",
+            params=[_query("resolved", "1: include the resolved ones")])},
     }

@@ -6,7 +6,7 @@ notifies one person twice; `absences` names a substitute for a period; `inbox_ta
 keeps the absent assignee a task was routed away from.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ import engine.db
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -33,10 +33,10 @@ def test_deadline_passing_marks_overdue_escalates_and_work_goes_on(ctx, clock):
     _do(ctx, moderator, "accept", executor_org="kdh")
     _do(ctx, manager, "take")
     clock.advance(days=4)
-    assert fire_due_timers(ctx) == 0
+    assert fire_due_timers(ctx) == 1  # the SLA warning (2 working days before), not yet overdue
     assert not get_appeal(ctx, investor, appeal["id"])["overdue"]
     clock.advance(days=2)
-    assert fire_due_timers(ctx) == 1
+    assert fire_due_timers(ctx) == 2  # the SLA overdue timer and the BPMN deadline timer: one escalation
     view = get_appeal(ctx, investor, appeal["id"])
     assert view["overdue"] and view["overdue_at"] and view["status"] == "taken"
     assert fire_due_timers(ctx) == 0, "a fired timer does not fire again"
@@ -61,10 +61,10 @@ def test_approved_extension_moves_the_timer(ctx, clock):
     _do(ctx, manager, "extend", until="2025-09-01", reason="нужен выезд")
     _do(ctx, head, "approve")
     clock.advance(days=7)
-    assert fire_due_timers(ctx) == 0
+    assert fire_due_timers(ctx) == 0  # the warning moved with the deadline (01.09, two working days: 29.08)
     assert not get_appeal(ctx, investor, appeal["id"])["overdue"]
     clock.advance(days=8)
-    assert fire_due_timers(ctx) == 1
+    assert fire_due_timers(ctx) == 3  # warning, SLA overdue, BPMN deadline
     assert get_appeal(ctx, investor, appeal["id"])["overdue"]
 
 

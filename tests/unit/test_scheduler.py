@@ -21,9 +21,9 @@ def test_a_failing_outbox_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):
 
 
 def test_a_failing_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):
-    def boom(_ctx):
+    def boom(_ctx, **_kw):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(scheduler_module, "fire_due_timers", boom)
+    monkeypatch.setattr(scheduler_module, "sweep", boom)
     scheduler_module._sweep(ctx)
     assert "timer sweep failed" in caplog.text

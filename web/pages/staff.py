@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 
 from services.boards import coordinator_board
+from services.incidents import list_incidents
 from services.registry import export_rows
 from services.spreadsheets import registry_xlsx
 from services.worklists import appeal_list, inbox_view
@@ -30,7 +31,9 @@ def inbox():
 def board():
     forbid_unless(actor().has(*BOARD_ROLES))
     view = coordinator_board(ctx(), actor(), include_closed=request.args.get("closed") == "1")
-    return render_template("pages/staff/board.html", closed=request.args.get("closed") == "1", **view)
+    failing = list_incidents(ctx(), actor()) if actor().has("admin") else None  # issue 5: timers that fail
+    return render_template("pages/staff/board.html", closed=request.args.get("closed") == "1", incidents=failing,
+                           **view)
 
 
 @bp.get("/appeals")
