@@ -18,7 +18,7 @@ from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
 # Each pack's diagrams; the Leningrad appeal lifecycle is the shared base for now.
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn",), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
+PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
 DEMO_PASSWORD = "koridor-demo"
 
 
