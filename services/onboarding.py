@@ -7,7 +7,7 @@ workflows/bpmn/onboarding.bpmn; this module is the registration's side of each s
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -260,14 +260,17 @@ def registration_view(ctx: Context, s: Session, reg: Registration) -> dict[str, 
     if reg.project_id:
         from .models import Project
         project = project_view(s, s.get(Project, reg.project_id), ctx.clock())
+    def utc(value):
+        return value.astimezone(UTC) if value is not None else None
+
     return {"id": reg.id, "status": reg.status, "status_name": STATUS_RU.get(reg.status, reg.status),
             "company": {"org": reg.company_org, "name": reg.company_name, "inn": reg.inn, "ogrn": reg.ogrn,
                         "address": reg.address},
             "contact": {"name": reg.contact_name, "phone": reg.contact_phone, "email": reg.contact_email},
-            "investor": reg.investor_login, "registered_by": reg.registered_by, "created_at": reg.created_at,
-            "confirm_due_at": reg.confirm_due_at, "manager": reg.manager_login, "application": reg.application,
-            "okved_check": reg.okved_check, "check_due_at": reg.check_due_at, "reason": reg.reason,
-            "project_id": reg.project_id, "project": project, "closed_at": reg.closed_at}
+            "investor": reg.investor_login, "registered_by": reg.registered_by, "created_at": utc(reg.created_at),
+            "confirm_due_at": utc(reg.confirm_due_at), "manager": reg.manager_login, "application": reg.application,
+            "okved_check": reg.okved_check, "check_due_at": utc(reg.check_due_at), "reason": reg.reason,
+            "project_id": reg.project_id, "project": project, "closed_at": utc(reg.closed_at)}
 
 
 def _visible(actor: Actor, reg: Registration) -> bool:

@@ -220,6 +220,7 @@ class TaskResultOut(Schema):
     status_from = fields.Str(allow_none=True)
     status_to = fields.Str(allow_none=True)
     appeal = fields.Nested(AppealOut)
+    registration = fields.Dict()  # a registration's step (onboarding)
     next_tasks = fields.List(fields.Nested(NextTaskOut))
 
 
