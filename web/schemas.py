@@ -184,6 +184,7 @@ class TaskOut(Schema):
     id = fields.Int()
     appeal_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
+    registration_id = fields.Int(allow_none=True)
     name = fields.Str()
     step = fields.Str()
     title = fields.Str()

@@ -4,10 +4,20 @@ from __future__ import annotations
 from services import scheduler as scheduler_module
 
 
-def test_scheduler_has_one_coalesced_timer_job(ctx):
+def test_scheduler_has_one_coalesced_timer_job_and_the_cadence_sweep(ctx):
     sched = scheduler_module.build_scheduler(ctx, interval_seconds=5)
-    [job] = sched.get_jobs()
-    assert job.id == "timers" and job.max_instances == 1 and job.coalesce
+    jobs = {job.id: job for job in sched.get_jobs()}
+    assert set(jobs) == {"timers", "project_cadence"}
+    assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+
+
+def test_a_failing_cadence_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):
+    def boom(_ctx):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(scheduler_module, "refresh_project_cadence", boom)
+    scheduler_module._cadence(ctx)
+    assert "project cadence sweep failed" in caplog.text
 
 
 def test_a_failing_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):

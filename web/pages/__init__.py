@@ -15,6 +15,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                diagram,
                intake_page,
                labels,
+               projects_page,
                reports_page,
                session,
                staff,
