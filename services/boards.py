@@ -12,10 +12,10 @@ from engine.models import HistoryEvent
 
 from .appeals import appeal_history, get_appeal, list_appeals, list_comments
 from .attachments import list_attachments
-from .onboarding import get_registration
 from .context import Actor, Context
 from .inbox import list_tasks, task_detail
 from .models import User
+from .onboarding import get_registration
 from .worklists import form_choices, org_names
 
 HOP_ACTIONS = ("accept", "redirect")

@@ -14,10 +14,10 @@ from classifiers.project_stages import BY_CODE
 from engine.errors import ValidationFailed
 
 from .context import Actor, Context
+from .models import Project, User
 from .project_work import stale_condition
 from .projects import STATUS_RU, project_view, staleness, visible_projects
 from .spreadsheets import _bold, _save
-from .models import Project, User
 
 FILTERS = ("stage", "status", "sector", "manager", "region", "stale", "q", "from", "to")
 MAX_EXPORT = 100_000

@@ -14,13 +14,13 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from classifiers.okved import parse_okved
-from classifiers.project_stages import BY_CODE, GROUPS, PHASES, next_update_due, stale_before
+from classifiers.project_stages import BY_CODE, PHASES, next_update_due, stale_before
 from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from engine.models import HistoryEvent
 
 from .context import Actor, Context
-from .models import Appeal, Notification, Organisation, Project, ProjectTask, Registration, User
+from .models import Appeal, Notification, Project, ProjectTask, Registration, User
 
 AGENCY_WIDE = ("manager", "coordinator", "head", "deputy_director", "analyst", "auditor", "moderator")
 EDITORS = ("head", "deputy_director")  # besides the project's own manager
@@ -282,7 +282,3 @@ def project_history(ctx: Context, actor: Actor, project_id: int) -> list[dict[st
                  "at": _utc(e.at), "actor": e.actor, "actor_name": names.get(e.actor, {}).get("name", e.actor),
                  "role": e.role, "action": e.action, "task": e.task, "status_from": e.status_from,
                  "status_to": e.status_to, "data": e.data} for e in events]
-
-
-def org_name(session: Session, code: str | None) -> str | None:
-    return session.scalar(select(Organisation.name).where(Organisation.code == code)) if code else None
