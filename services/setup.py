@@ -14,9 +14,9 @@ from .inbox import list_tasks
 from .intake import submit_appeal
 from .models import Organisation, User
 from .onboarding import submit_registration
+from .process_models import deploy_process_model, list_process_models
 from .project_work import add_meeting
 from .projects import list_projects, update_project
-from .process_models import deploy_process_model, list_process_models
 from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
