@@ -109,6 +109,8 @@ def test_the_deputy_confirms_on_the_task_page(app, people):
     people["investor"].post("/api/v1/registrations", json=REGISTRATION)
     task = people["deputy"].tasks()[0]
     client, token = _login(app, "deputy")
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Подтвердить регистрацию инвестора и назначить менеджера" in inbox
     page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
     assert "9704098567" in page and "1027700132195" in page and "Подтвердить и назначить менеджера" in page
     done = client.post(f"/tasks/{task['id']}", data={"csrf_token": token, "action": "confirm", "manager": "pm"})
