@@ -112,21 +112,26 @@ def test_an_operator_registers_for_a_new_company(people):
     assert people["investor2"].get(f"/api/v1/registrations/{reg['id']}").status_code == 404
 
 
-@pytest.mark.parametrize(("received", "due"), [
+DEADLINES = [
     (datetime(2025, 12, 30, 9, 0, tzinfo=UTC), "2026-01-12"),   # the New Year holidays and 9 January
     (datetime(2025, 12, 29, 21, 30, tzinfo=UTC), "2026-01-12"),  # 00:30 on 30.12 in Moscow time
     (datetime(2025, 6, 11, 9, 0, tzinfo=UTC), "2025-06-16"),    # 12 June, 13 June moved off, the weekend
     (datetime(2025, 10, 31, 9, 0, tzinfo=UTC), "2025-11-01"),   # Saturday 1 November is a working day
-])
-def test_next_working_day_deadlines_follow_the_russian_calendar(people, clock, received, due):
-    clock.now = received
-    inv, deputy = people["investor"], people["deputy"]
-    reg = inv.post("/api/v1/registrations", json=REGISTRATION).get_json()
-    assert reg["confirm_due_at"][:10] == due
-    act(deputy, "confirm", manager="pm")
-    act(inv, "submit", **APPLICATION)
-    check = inv.get(f"/api/v1/registrations/{reg['id']}").get_json()["check_due_at"]
-    assert check[:10] == due
+    (datetime(2025, 10, 30, 20, 59, tzinfo=UTC), "2025-10-31"),  # 23:59 on Thursday: Friday
+]
+
+
+def test_next_working_day_deadlines_follow_the_russian_calendar(people, clock):
+    inv, deputy, pm = people["investor"], people["deputy"], people["pm"]
+    for received, due in DEADLINES:
+        clock.now = received
+        reg = inv.post("/api/v1/registrations", json=REGISTRATION).get_json()
+        assert reg["confirm_due_at"][:10] == due, received
+        act(deputy, "confirm", manager="pm")
+        act(inv, "submit", **APPLICATION)
+        check = inv.get(f"/api/v1/registrations/{reg['id']}").get_json()["check_due_at"]
+        assert check[:10] == due, received
+        act(pm, "reject", reason="проверка сроков")  # closes the request: the company may file again
 
 
 def test_missed_deadlines_escalate_once_and_the_work_goes_on(app, ctx, people, clock):
