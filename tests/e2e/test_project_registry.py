@@ -101,6 +101,10 @@ def test_pages_list_filter_and_show_a_project(app, people, clock):
     assert "Протокол или резюме внести до" in pm.get(f"/projects/{first}").get_data(as_text=True)
     assert pm.post(f"/projects/{first}/stage", data={"csrf_token": pm_token, "stage": "mvk"}).status_code == 302
     assert people["pm"].get(f"/api/v1/projects/{first}").get_json()["stage"] == "mvk"
+    investor, _ = _login(app, "investor")
+    own = investor.get(f"/projects/{first}").get_data(as_text=True)
+    assert "Поставить задачу" in own and "Сохранить и отметить актуализацию" not in own
+    assert "Завод металлоконструкций" not in investor.get("/projects").get_data(as_text=True)
     other, _ = _login(app, "investor2")
     assert other.get(f"/projects/{first}").status_code == 404
 
