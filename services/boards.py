@@ -15,6 +15,7 @@ from .attachments import list_attachments
 from .context import Actor, Context
 from .inbox import list_tasks, task_detail
 from .models import User
+from .onboarding import get_registration
 from .worklists import form_choices, org_names
 
 HOP_ACTIONS = ("accept", "redirect")
@@ -123,4 +124,6 @@ def task_case(ctx: Context, actor: Actor, task_id: int) -> dict[str, Any]:
     actor's task)."""
     task = task_detail(ctx, actor, task_id)
     appeal = get_appeal(ctx, actor, task["appeal_id"]) if task.get("appeal_id") else None
-    return {"task": task, "appeal": appeal, "choices": form_choices(ctx) if _needs_choices([task]) else None}
+    registration = get_registration(ctx, actor, task["registration_id"]) if task.get("registration_id") else None
+    return {"task": task, "appeal": appeal, "registration": registration,
+            "choices": form_choices(ctx) if _needs_choices([task]) else None}

@@ -56,6 +56,8 @@ def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None) -> dict[str,
         item["appeal_id"] = task.subject_id
     elif task.subject_type == "project":
         item["project_id"] = task.subject_id
+    elif task.subject_type == "registration":
+        item["registration_id"] = task.subject_id
     if appeal is not None:
         item["appeal"] = {"number": appeal.number, "subject": appeal.subject, "status": appeal.status,
                           "status_name": STATUS_RU.get(appeal.status), "deadline": appeal.deadline,

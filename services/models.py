@@ -240,3 +240,80 @@ class Absence(Base):
     note: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Registration(Base):
+    """An investor's registration request and support application (seed 000 section 2).
+
+    The onboarding process (workflows/bpmn/onboarding.bpmn) follows it from the legal data to the
+    project it creates; `application` is the project passport draft the investor filed.
+    """
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_org: Mapped[str] = mapped_column(String(64), index=True)
+    company_name: Mapped[str] = mapped_column(String(500))
+    inn: Mapped[str] = mapped_column(String(12), index=True)
+    ogrn: Mapped[str] = mapped_column(String(15))
+    address: Mapped[str] = mapped_column(String(500))
+    contact_name: Mapped[str] = mapped_column(String(255))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    investor_login: Mapped[str | None] = mapped_column(String(100), index=True)
+    registered_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    confirm_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    manager_login: Mapped[str | None] = mapped_column(String(100), index=True)
+    application: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    okved_check: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    check_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProjectMeeting(Base):
+    """A meeting or consultation on a project: agenda, date, and the protocol or resume entered by
+    the next working day (seed 000 items 3.1–3.3)."""
+
+    __tablename__ = "project_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # meeting | consultation | site_selection
+    title: Mapped[str] = mapped_column(String(500))
+    agenda: Mapped[str] = mapped_column(Text)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    protocol_due: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    protocol_kind: Mapped[str | None] = mapped_column(String(20))  # protocol | resume
+    protocol_text: Mapped[str | None] = mapped_column(Text)
+    protocol_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    protocol_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ProjectTask(Base):
+    """A to-do on a project: between investor and manager, a meeting's protocol, or the cadence's
+    «Актуализировать информацию по проекту». `open_key` is set while a task that must stay single
+    is open (unique per project), and cleared when it is done."""
+
+    __tablename__ = "project_tasks"
+    __table_args__ = (UniqueConstraint("project_id", "open_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # todo | protocol | actualize
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    assignee_login: Mapped[str] = mapped_column(String(100), index=True)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("project_meetings.id"))
+    open_key: Mapped[str | None] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by: Mapped[str | None] = mapped_column(String(100))

@@ -15,9 +15,10 @@ from engine.models import ProcessDefinition
 from .appeals import STATUS_RU
 from .context import Actor, Context
 from .models import ROLES
+from .onboarding import STATUS_RU as REGISTRATION_STATUS_RU
 
 # The processes each rule pack runs (their diagrams: workflows/bpmn/<process id>.bpmn).
-PACK_PROCESSES = {"leningrad": ("appeal",), "moscow": ("appeal",), "kazakhstan": ("appeal",)}
+PACK_PROCESSES = {"leningrad": ("appeal", "onboarding"), "moscow": ("appeal",), "kazakhstan": ("appeal",)}
 ANALYSTS = ("analyst", "admin")
 
 
@@ -37,7 +38,7 @@ def lint_rules(ctx: Context, session: Session) -> LintRules:
     deployed), the role codes, the status codes and the engine's service operations."""
     deployed = set(session.scalars(select(ProcessDefinition.process_id).distinct()))
     return LintRules(process_ids=frozenset(PACK_PROCESSES.get(ctx.pack.code, ())) | deployed,
-                     roles=frozenset(ROLES), statuses=frozenset(STATUS_RU), operations=ctx.engine.operations)
+                     roles=frozenset(ROLES), statuses=frozenset(STATUS_RU) | frozenset(REGISTRATION_STATUS_RU), operations=ctx.engine.operations)
 
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:

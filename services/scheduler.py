@@ -16,6 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .context import Context
 from .outbox import send_pending
+from .project_work import refresh_project_cadence
 from .timers import sweep, worker_name
 
 log = logging.getLogger("koridor.scheduler")
@@ -38,6 +39,16 @@ def _sweep(ctx: Context) -> None:
         log.exception("timer sweep failed")
 
 
+def _cadence(ctx: Context) -> None:
+    """Give each stale project its «Актуализировать» task (services/project_work.py)."""
+    try:
+        created = refresh_project_cadence(ctx)
+        if created:
+            log.info("project update tasks created: %s", created)
+    except Exception:  # logged and retried at the next tick
+        log.exception("project cadence sweep failed")
+
+
 def _send_mail(ctx: Context) -> None:
     """Send the letters due in the outbox (services/outbox.py)."""
     try:
@@ -57,7 +68,9 @@ def _worker(ctx: Context) -> str:
 
 
 JOBS: list[Job] = [Job("timers", _sweep),
-                   Job("outbox", _send_mail, seconds=lambda ctx: ctx.settings.outbox_interval_seconds)]
+                   Job("outbox", _send_mail, seconds=lambda ctx: ctx.settings.outbox_interval_seconds),
+                   # seed 000 item 4.3: stale projects get an update task
+                   Job("project_cadence", _cadence, seconds=lambda ctx: 30 * 60)]
 
 
 def run_jobs_once(ctx: Context) -> None:

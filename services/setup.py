@@ -13,12 +13,15 @@ from .directory import actor_for, add_org, add_user
 from .inbox import list_tasks
 from .intake import submit_appeal
 from .models import Organisation, User
+from .onboarding import submit_registration
 from .process_models import deploy_process_model, list_process_models
+from .project_work import add_meeting
+from .projects import list_projects, update_project
 from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
 # Each pack's diagrams; the Leningrad appeal lifecycle is the shared base for now.
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn",), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
+PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
 DEMO_PASSWORD = "koridor-demo"
 
 
@@ -82,7 +85,8 @@ def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
         if login not in users:
             add_user(ctx, login, DEMO_PASSWORD, roles, org, name, email, "+7 (921) 123-45-67")
     if fresh:
-        _demo_appeals(ctx)
+        project_id = _demo_projects(ctx) if "onboarding.bpmn" in PACK_DIAGRAMS[ctx.pack.code] else None
+        _demo_appeals(ctx, project_id)
     return [(login, DEMO_PASSWORD, ",".join(roles)) for login, roles, *_ in DEMO_USERS]
 
 
@@ -106,7 +110,40 @@ def _fact(ctx: Context, preferred: str, fallback_type: str) -> str:
     return next((f.code for f in facts if f.appeal_type == fallback_type), facts[0].code)
 
 
-def _demo_appeals(ctx: Context) -> None:
+def _demo_projects(ctx: Context) -> int:
+    """Seed 000 section 2: two companies onboarded (projects at different stages of item 4.3), a meeting
+    awaiting its protocol, and a third company's registration waiting for the deputy director."""
+    legal = {"address": "Ленинградская обл., г. Кингисепп, ул. Большая Советская, 1",
+             "contact_phone": "+7 (921) 123-45-67"}
+    plans = [("investor", "ООО «ТриА Девелопмент»", "9704098567", "1027700132195", "Журбина Анна Анатольевна",
+              {"name": "Дорожный отель «ЗА» в Усть-Луге", "okved": "55.10", "investment_volume": "180",
+               "jobs": 40, "site": "Усть-Луга, квартал Судоверфь", "region": "Кингисеппский район",
+               "description": "Строительство дорожного отеля на участке 8222 кв.м западнее 47:20:0112015:226"},
+              "Инвестиционный портал Ленинградской области", {"stage": "land_rights", "commissioner": "tosno"}),
+             ("investor2", "ООО «Ятэк Рус»", "4716012340", "1024701893336", "Лесохин Константин Витальевич",
+              {"name": "Складской комплекс в Тосно", "okved": "52.10", "investment_volume": "950", "jobs": 120,
+               "region": "Тосненский район", "description": "Склад класса A с примыканием к ул. Промышленная"},
+              "Обращение в ГКУ «АЭРЛО»", {"stage": "pause"})]
+    ids = []
+    for login, company, inn, ogrn, contact, application, source, change in plans:
+        submit_registration(ctx, _actor(ctx, login), {"company_name": company, "inn": inn, "ogrn": ogrn,
+                                                      "contact_name": contact, **legal})
+        _do(ctx, "deputy", "confirm", manager="manager")
+        _do(ctx, login, "submit", **application)
+        _do(ctx, "manager", "confirm", source=source)
+        ids.append(list_projects(ctx, _actor(ctx, login))[0]["id"])
+        update_project(ctx, _actor(ctx, "manager"), ids[-1], change)
+    add_meeting(ctx, _actor(ctx, "manager"), ids[0], {
+        "kind": "consultation", "title": "Первичная консультация по участку",
+        "agenda": "Оформление прав на участок, технологическое присоединение",
+        "planned_at": ctx.clock().astimezone(ctx.tz).date().isoformat()})
+    submit_registration(ctx, _actor(ctx, "operator"), {
+        "company_name": "ООО «Северная логистика»", "inn": "7840123459", "ogrn": "7712345678906",
+        "contact_name": "Смирнов Олег Петрович", "contact_email": "info@north-logistics.example", **legal})
+    return ids[0]
+
+
+def _demo_appeals(ctx: Context, project_id: int | None = None) -> None:
     investor, investor2 = _actor(ctx, "investor"), _actor(ctx, "investor2")
     company = {"name": "ООО «ТриА Девелопмент»", "inn": "9704098567"}
     submit_appeal(ctx, investor2, {
@@ -127,6 +164,7 @@ def _demo_appeals(ctx: Context) -> None:
     _do(ctx, "kgkh", "redirect", org="zanevka", reason="Вопрос в компетенции администрации поселения")
     submit_appeal(ctx, investor, {
         "fact": _fact(ctx, "land.site_selection.free_plots_list", "complex_consultation"), "subject": "Участок под реализацию проекта",
+        "project_id": project_id,
         "description": "Компанию заинтересовал несформированный земельный участок площадью 8222 кв.м "
                        "западнее участка 47:20:0112015:226 (Усть-Луга). Прошу сообщить возможность оформления.",
         "company": company})

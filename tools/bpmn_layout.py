@@ -1,4 +1,5 @@
-"""Regenerate the diagram interchange (DI) of workflows/bpmn/appeal.bpmn; rerun after any change.
+"""Regenerate the diagram interchange (DI) of workflows/bpmn/appeal.bpmn (or another diagram whose
+tables are in tools/layout_<name>.py); rerun after any change.
 
 The semantic part is kept byte-for-byte: an existing ``bpmndi:BPMNDiagram`` (or the
 ``<!-- DIAGRAM -->`` placeholder) is cut out and a new one is put before ``</bpmn:definitions>``.
@@ -218,8 +219,9 @@ def render(root) -> str:
         return [f'      <bpmndi:BPMNShape id="{eid}_di" bpmnElement="{eid}"{extra}>',
                 f"        {box(b)}", *label(eid), "      </bpmndi:BPMNShape>"]
 
-    out = ['  <bpmndi:BPMNDiagram id="BPMNDiagram_appeal">',
-           f'    <bpmndi:BPMNPlane id="BPMNPlane_appeal" bpmnElement="{collab.get("id")}">']
+    pid = process.get("id")
+    out = [f'  <bpmndi:BPMNDiagram id="BPMNDiagram_{pid}">',
+           f'    <bpmndi:BPMNPlane id="BPMNPlane_{pid}" bpmnElement="{collab.get("id")}">']
     out += shape(participant.get("id"), pool, ' isHorizontal="true"')
     for lid, b in lanes.items():
         out += shape(lid, b, ' isHorizontal="true"')
@@ -248,10 +250,28 @@ def regenerate(text: str) -> str:
     return result
 
 
+def use_layout(stem: str) -> None:
+    """Another diagram's tables live in tools/layout_<stem>.py (POOL_W, LANES, NODES, EDGES, LABELS)."""
+    if stem == DEFAULT_FILE.stem:
+        return
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(f"layout_{stem}", Path(__file__).with_name(f"layout_{stem}.py"))
+    if spec is None or not Path(spec.origin).exists():
+        raise LayoutError(f"no layout tables: tools/layout_{stem}.py")
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    globals().update({name: getattr(tables, name) for name in ("POOL_W", "LANES", "NODES", "EDGES", "LABELS")})
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     args = [a for a in argv if a != "--check"]
     path = Path(args[0]) if args else DEFAULT_FILE
+    try:
+        use_layout(path.stem)
+    except LayoutError as exc:
+        print(f"bpmn_layout: {path}: {exc}", file=sys.stderr)
+        return 2
     text = path.read_text(encoding="utf-8")
     try:
         new = regenerate(text)

@@ -139,6 +139,7 @@ def openapi_document() -> dict[str, Any]:
     paths.update(_analyst_paths())
     paths.update(_notify_paths())
     paths.update(_time_paths())
+    paths.update(_project_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -212,4 +213,47 @@ def _time_paths() -> dict[str, Any]:
         "/api/v1/incidents": {"get": _op(
             "Timers whose handler failed: error, attempts, next attempt (admin)", out="List",
             params=[_query("resolved", "1: include the resolved ones")])},
+    }
+
+
+def _project_paths() -> dict[str, Any]:
+    """Issue 4 (Leningrad onboarding, seed 000 sections 2–4) and the projects registry of issue 6."""
+    pid, json_body = [_path("project_id")], {"required": True, "content": {"application/json": {"schema": {
+        "type": "object"}}}}
+    body = {"requestBody": json_body}
+    return {
+        "/api/v1/registrations": {
+            "post": {**_op("File a registration request: company_name, inn, ogrn, address, contact_name, "
+                           "contact_phone / contact_email (investor, operator)", status="201"), **body},
+            "get": _op("Registration requests the caller may see", out="List", params=[_query("status", "status")])},
+        "/api/v1/registrations/{registration_id}": {"get": _op("One registration request with its application, "
+                                                               "ОКВЭД check and project",
+                                                               params=[_path("registration_id")])},
+        "/api/v1/projects": {"get": _op("Projects the caller may see", out="List")},
+        "/api/v1/projects/{project_id}": {
+            "get": _op("Passport, manager, commissioner, stage, status, staleness", params=pid),
+            "patch": {**_op("Change passport fields, stage, commissioner (the project's manager; manager: "
+                            "head / deputy director)", params=pid), **body}},
+        "/api/v1/projects/{project_id}/history": {"get": _op(
+            "Every action on the project, its registration and its appeals, with who did it", out="List", params=pid)},
+        "/api/v1/projects/{project_id}/meetings": {
+            "get": _op("Meetings and consultations", out="List", params=pid),
+            "post": {**_op("Plan a meeting: kind, title, agenda, planned_at; its protocol is due the next "
+                           "working day", status="201", params=pid), **body}},
+        "/api/v1/projects/{project_id}/meetings/{meeting_id}/protocol": {"post": {**_op(
+            "Enter the protocol or resume: kind (protocol | resume), text", params=[*pid, _path("meeting_id")]),
+            **body}},
+        "/api/v1/projects/{project_id}/tasks": {
+            "get": _op("The project's tasks", out="List", params=pid),
+            "post": {**_op("A task: title, assignee, due_date, description", status="201", params=pid), **body}},
+        "/api/v1/projects/{project_id}/tasks/{task_id}/done": {"post": _op(
+            "Mark a task done", params=[*pid, _path("task_id")])},
+        "/api/v1/project-tasks": {"get": _op("The caller's open project tasks", out="List")},
+        "/api/v1/registry/projects": {"get": _op(
+            "Projects registry with dynamic filters (seed 001)", params=[
+                _query(n, d) for n, d in (("stage", "stage code"), ("status", "active | passive"),
+                                          ("sector", "sector"), ("manager", "manager login"),
+                                          ("region", "municipal district"), ("stale", "1 | 0"),
+                                          ("q", "project, company, ИНН, ОКВЭД"), ("from", "YYYY-MM-DD"),
+                                          ("to", "YYYY-MM-DD"), ("format", "xlsx for the file"))])},
     }

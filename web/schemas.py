@@ -185,6 +185,7 @@ class TaskOut(Schema):
     id = fields.Int()
     appeal_id = fields.Int(allow_none=True)
     project_id = fields.Int(allow_none=True)
+    registration_id = fields.Int(allow_none=True)
     name = fields.Str()
     step = fields.Str()
     title = fields.Str()
@@ -222,6 +223,7 @@ class TaskResultOut(Schema):
     status_from = fields.Str(allow_none=True)
     status_to = fields.Str(allow_none=True)
     appeal = fields.Nested(AppealOut)
+    registration = fields.Dict()  # a registration's step (onboarding)
     next_tasks = fields.List(fields.Nested(NextTaskOut))
 
 

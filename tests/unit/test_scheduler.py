@@ -4,11 +4,20 @@ from __future__ import annotations
 from services import scheduler as scheduler_module
 
 
-def test_scheduler_has_coalesced_timer_and_outbox_jobs(ctx):
+def test_scheduler_has_coalesced_timer_outbox_and_cadence_jobs(ctx):
     sched = scheduler_module.build_scheduler(ctx, interval_seconds=5)
     jobs = {job.id: job for job in sched.get_jobs()}
-    assert set(jobs) == {"timers", "outbox"}
+    assert set(jobs) == {"timers", "outbox", "project_cadence"}
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+
+
+def test_a_failing_cadence_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):
+    def boom(_ctx):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(scheduler_module, "refresh_project_cadence", boom)
+    scheduler_module._cadence(ctx)
+    assert "project cadence sweep failed" in caplog.text
 
 
 def test_a_failing_outbox_sweep_is_logged_not_raised(ctx, monkeypatch, caplog):

@@ -22,7 +22,15 @@ def _statuses() -> dict[str, str]:
             "considered": _("Обращение рассмотрено"),
             "rework": _("Обращение на доработке"),
             "resolved": _("Решено"), "not_resolved": _("Не решено"),
-            "deferred": _("Отложено"), "declined": _("Отклонено")}
+            "deferred": _("Отложено"), "declined": _("Отклонено"),
+            # onboarding (seed 000 section 2)
+            "on_confirmation": _("Заявка на подтверждении юридических данных"),
+            "registration_rejected": _("Регистрация отклонена"),
+            "awaiting_application": _("Ожидается заявление на сопровождение"),
+            "application_check": _("Заявление на проверке у менеджера"),
+            "application_rejected": _("Заявление отклонено"),
+            "project_created": _("Проект принят на сопровождение"),
+            "active": _("Активная стадия"), "passive": _("Пассивная стадия")}
 
 
 def _roles() -> dict[str, str]:
@@ -60,7 +68,12 @@ def _fields() -> dict[str, str]:
             "size": _("Размер"), "rework_count": _("Доработок"), "subject_before": _("Тема до исправления"),
             "description_before": _("Описание до исправления"), "version_from": _("Версия процесса была"),
             "version_to": _("Версия процесса стала"), "calendar_day": _("День календаря"),
-            "working_days_left": _("Осталось рабочих дней")}
+            "working_days_left": _("Осталось рабочих дней"),
+            "name": _("Название проекта"), "okved": _("Коды ОКВЭД"), "investment_volume": _("Объём инвестиций, млн руб."),
+            "jobs": _("Рабочие места"), "site": _("Площадка"), "region": _("Муниципальный район"),
+            "sector": _("Сфера деятельности"), "source": _("Источник (откуда пришёл инвестор)"),
+            "stage": _("Стадия"), "commissioner_login": _("Инвеступолномоченный района"),
+            "manager_login": _("Менеджер проекта"), "status": _("Статус")}
 
 
 def _outcomes() -> dict[str, str]:
