@@ -220,6 +220,7 @@ class TaskResultOut(Schema):
     status_from = fields.Str(allow_none=True)
     status_to = fields.Str(allow_none=True)
     appeal = fields.Nested(AppealOut)
+    project = fields.Dict()
     next_tasks = fields.List(fields.Nested(NextTaskOut))
 
 
@@ -239,6 +240,7 @@ class ProcessVersionOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = fields.Str(allow_none=True)
     is_current = fields.Bool()
+    kind = fields.Str()
 
 
 class AttachmentOut(Schema):
