@@ -15,4 +15,4 @@ def json_body() -> dict:
     return body
 
 
-from . import analyst, appeals, core, reports, tasks  # noqa: E402,F401  (routes register on import)
+from . import analyst, appeals, core, kz, reports, tasks  # noqa: E402,F401  (routes register on import)

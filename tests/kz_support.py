@@ -1,0 +1,77 @@
+"""A Kazakhstan world for API tests: the organisations and people of seed 003's path."""
+from __future__ import annotations
+
+import pytest
+
+from services import directory
+from services.settings import Settings
+from services.setup import init_system
+from tests.support import PASSWORD, Api
+from web import create_app
+
+KZ_ORGS = [("kazinvest", "АО «НК «Kazakh Invest»", "agency", None),
+           ("mfa_office", "Посольство Республики Казахстан", "foreign_office", None),
+           ("akimat_alm", "Акимат Алматинской области", "local_exec", None),
+           ("akimat_trk", "Акимат Туркестанской области", "local_exec", None),
+           ("palata", "НПП «Атамекен»", "chamber", None),
+           ("invest_committee", "Комитет по инвестициям МИД РК", "authorized_body", None),
+           ("steppe", "ТОО «Steppe Glass»", "company", "210340012345"),
+           ("other_co", "ТОО «Другая компания»", "company", "210340099999")]
+KZ_USERS = [("initiator", ["initiator"], "mfa_office"), ("akimat", ["local_exec"], "akimat_alm"),
+            ("akimat2", ["local_exec"], "akimat_trk"), ("chamber", ["chamber"], "palata"),
+            ("committee", ["authorized_body"], "invest_committee"), ("investor", ["investor"], "steppe"),
+            ("stranger", ["investor"], "other_co"), ("admin", ["admin"], "kazinvest"),
+            ("analyst", ["analyst"], "kazinvest"), ("auditor", ["auditor"], "kazinvest")]
+
+
+@pytest.fixture
+def kz_app(database_url, clock):
+    settings = Settings(database_url=database_url, pack="kazakhstan", secret_key="test-secret", testing=True)
+    app = create_app(settings, clock=clock)
+    ctx = app.extensions["koridor"]
+    init_system(ctx)
+    for code, name, kind, inn in KZ_ORGS:
+        directory.add_org(ctx, code, name, kind, inn)
+    for login, roles, org in KZ_USERS:
+        directory.add_user(ctx, login, PASSWORD, roles, org, name=login.title(), email=f"{login}@example.kz")
+    yield app
+    ctx.db.dispose()
+
+
+@pytest.fixture
+def kz(kz_app):
+    client = kz_app.test_client()
+    return {login: Api(client, login) for login, _, _ in KZ_USERS}
+
+
+def initiative(**extra) -> dict:
+    body = {"name": "Стекольный завод", "region": "Алматинская область", "local_exec_org": "akimat_alm",
+            "company": {"name": "Steppe Glass", "country": "Германия", "sector": "обрабатывающая промышленность",
+                        "size": "крупная", "contact": "Hans Weber, +49 30 1234567"},
+            "kyc": {"passed": True, "notes": "проверка пройдена"},
+            "meetings": [{"date": "2025-08-01", "participants": "посол, инвестор", "subject": "завод флоат-стекла",
+                          "agreements": "визит в сентябре"}],
+            "visit": {"held_on": "2025-08-15", "purpose": "площадка", "responsible": "акимат", "outcome": "участок"}}
+    body.update(extra)
+    return body
+
+
+PASSPORT = {"company_name": "ТОО «Steppe Glass»", "bin": "210340012345", "sector": "обрабатывающая промышленность",
+            "product": "флоат-стекло", "region": "Алматинская область", "cost_kzt": 200_000_000_000,
+            "financing": "собственные средства 30 %, заём ЕБРР 70 %", "contacts": "Hans Weber, +49 30 1234567",
+            "summary": "Завод флоат-стекла мощностью 600 т/сутки", "registered_on": "2025-07-01",
+            "company_org": "steppe", "jobs": 450, "investment_usd": 400_000_000, "global2000": "no",
+            "tech_level": "medium"}
+
+
+def task_of(api: Api, project_id: int) -> dict:
+    items = [t for t in api.tasks() if t["project_id"] == project_id]
+    assert len(items) == 1, f"{api.login} has {items}"
+    return items[0]
+
+
+def do(api: Api, project_id: int, action: str, expect: int = 200, **fields) -> dict:
+    task = task_of(api, project_id)
+    response = api.post(f"/api/v1/tasks/{task['id']}/complete", json={"action": action, **fields})
+    assert response.status_code == expect, response.get_json()
+    return response.get_json()
