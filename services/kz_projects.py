@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.calendar import ProductionCalendar
+from classifiers.inn import bin_problem
 from classifiers.packs import get_pack
 from classifiers.scoring import TECH_LEVEL_POINTS
 from engine.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -190,8 +191,8 @@ def _passport(ctx: Context, s: Session, project: Project, fields: dict[str, Any]
     28, 29: the pool, and for the national pool the green-corridor table."""
     errors: dict[str, list[str]] = {}
     bin_ = fields["bin"]
-    if not (bin_.isdigit() and len(bin_) == 12):
-        errors["bin"] = ["БИН — 12 цифр"]
+    if bin_problem(bin_):
+        errors["bin"] = [bin_problem(bin_)]
     for name in ("cost_kzt", "jobs", "investment_usd"):
         if fields[name] < 0:
             errors[name] = ["не меньше 0"]

@@ -15,8 +15,8 @@ KZ_ORGS = [("kazinvest", "АО «НК «Kazakh Invest»", "agency", None),
            ("akimat_trk", "Акимат Туркестанской области", "local_exec", None),
            ("palata", "НПП «Атамекен»", "chamber", None),
            ("invest_committee", "Комитет по инвестициям МИД РК", "authorized_body", None),
-           ("steppe", "ТОО «Steppe Glass»", "company", "210340012345"),
-           ("other_co", "ТОО «Другая компания»", "company", "210340099999")]
+           ("steppe", "ТОО «Steppe Glass»", "company", "210340012344"),
+           ("other_co", "ТОО «Другая компания»", "company", "210340099994")]
 KZ_USERS = [("initiator", ["initiator"], "mfa_office"), ("akimat", ["local_exec"], "akimat_alm"),
             ("akimat2", ["local_exec"], "akimat_trk"), ("chamber", ["chamber"], "palata"),
             ("committee", ["authorized_body"], "invest_committee"), ("investor", ["investor"], "steppe"),
@@ -56,7 +56,7 @@ def initiative(**extra) -> dict:
     return body
 
 
-PASSPORT = {"company_name": "ТОО «Steppe Glass»", "bin": "210340012345", "sector": "обрабатывающая промышленность",
+PASSPORT = {"company_name": "ТОО «Steppe Glass»", "bin": "210340012344", "sector": "обрабатывающая промышленность",
             "product": "флоат-стекло", "region": "Алматинская область", "cost_kzt": 200_000_000_000,
             "financing": "собственные средства 30 %, заём ЕБРР 70 %", "contacts": "Hans Weber, +49 30 1234567",
             "summary": "Завод флоат-стекла мощностью 600 т/сутки", "registered_on": "2025-07-01",

@@ -83,7 +83,7 @@ def test_the_whole_path_from_initiative_to_automatic_exclusion(kz, kz_app, clock
     assert pool["green_corridor"] == green_corridor_score(*inputs)
     reference = project_pool(200_000_000_000, 2025, pool["green_corridor"]["included"])
     assert (pool["pool"], pool["task_force"], pool["mrp"]) == (reference["pool"], reference["task_force"], 3932)
-    assert out["project"]["passport"]["bin"] == "210340012345" and out["project"]["passport"]["product"] == "флоат-стекло"
+    assert out["project"]["passport"]["bin"] == "210340012344" and out["project"]["passport"]["product"] == "флоат-стекло"
 
     assert do(kz["akimat"], pid, "submit", expect=422)["errors"]["roadmap"]  # item 48: three stages
     ids = _roadmap(kz, pid)
