@@ -8,7 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from classifiers.scoring import green_corridor_score, project_pool
 from services.timers import fire_due_timers
-from tests.kz_support import PASSPORT, do, initiative, kz, kz_app, task_of  # noqa: F401  (fixtures)
+from tests import kz_support
+from tests.kz_support import PASSPORT, do, initiative, task_of
+
+kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
 
 # Working days off on the KZ calendar that these tests cross (weekdays only; weekends are off anyway):
 # Nauryz 21–23 March 2025 (Fri–Sun) with the 24th and 25th given for the weekend days; 1–2 January

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 
 from services.kz_models import KzRoadmapTask
 from services.models import Project
-from tests.kz_support import kz, kz_app  # noqa: F401  (fixtures)
+from tests import kz_support
+
+kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
 
 REGIONS = ["Алматинская область", "Туркестанская область", "г. Шымкент", "Карагандинская область"]
 AT = date(2025, 9, 30)

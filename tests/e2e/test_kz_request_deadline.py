@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.kz_support import kz, kz_app  # noqa: F401  (fixtures)
+from tests import kz_support
+
+kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
 
 FACT = "information.region.conditions"
 
