@@ -260,3 +260,35 @@ def current_dmn(session, cache: DecisionCache, model_id: str) -> LoadedDecisions
     if definition is None:
         raise NotFound(f"Таблица решений '{model_id}' не развёрнута")
     return cache.get(definition.content_hash, lambda: definition.xml, definition.filename)
+
+
+def describe_dmn(root: etree._Element) -> dict[str, dict[str, Any]]:
+    """Every decision, input, output and rule of a DMN file by id, in engine/diff.py's shape, so two
+    versions of a decision model compare element by element (a changed band or threshold shows as
+    the rule's changed entry)."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def put(el: etree._Element, kind: str, aspects: dict[str, Any]) -> None:
+        out[el.get("id") or f"{kind}@{el.sourceline}"] = {"kind": kind, "category": "decisions",
+                                                          "line": el.sourceline, "aspects": aspects}
+
+    for decision in root.findall("{*}decision"):
+        table = decision.find("{*}decisionTable")
+        put(decision, "decision", {"name": decision.get("name"),
+                                   "hit_policy": (table.get("hitPolicy") or "UNIQUE") if table is not None else None})
+        if table is None:
+            continue
+        for clause in table.findall("{*}input"):
+            put(clause, "input", {"name": clause.get("label"), "parent": decision.get("id"),
+                                  "expression": _text(clause.find("{*}inputExpression"))})
+        for output in table.findall("{*}output"):
+            put(output, "output", {"name": output.get("name"), "parent": decision.get("id")})
+        for rule in table.findall("{*}rule"):
+            aspects: dict[str, Any] = {"name": (rule.findtext("{*}description") or "").strip() or None,
+                                       "parent": decision.get("id")}
+            for i, entry in enumerate(rule.findall("{*}inputEntry"), 1):
+                aspects[f"input:{i}"] = _text(entry)
+            for i, entry in enumerate(rule.findall("{*}outputEntry"), 1):
+                aspects[f"output:{i}"] = _text(entry)
+            put(rule, "rule", aspects)
+    return out

@@ -77,3 +77,12 @@ def test_koridor_deploy_accepts_a_dmn_file(client, ctx, database_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert "green_corridor v2" in result.output
     assert _score(Api(client, "investor"))["points"]["jobs"]["weight"] == 0.2
+
+
+def test_two_versions_of_the_table_compare_rule_by_rule(client):
+    analyst = Api(client, "analyst")
+    assert _upload(analyst, DMN.replace(b"<text>1.3</text>", b"<text>1.4</text>")).status_code == 201
+    diff = analyst.get("/api/v1/process-models/green_corridor/versions/1/diff/2").get_json()
+    assert diff["identical"] is False and diff["added"] == [] and diff["removed"] == []
+    assert [(c["id"], c["changes"]) for c in diff["changed"]] == [
+        ("threshold_r1", [{"aspect": "output:1", "old": "1.3", "new": "1.4"}])]

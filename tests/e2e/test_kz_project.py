@@ -213,3 +213,24 @@ def test_mrp_is_a_table_an_admin_extends(kz, clock):
     assert response.status_code == 200
     out = do(kz["akimat"], pid, "create_passport", **PASSPORT)
     assert (out["project"]["pool"]["mrp"], out["project"]["pool"]["year"]) == (4500, 2027)
+
+
+def test_roadmap_colours_follow_item_61(kz, clock):
+    clock.now = almaty(date(2025, 4, 1))
+    pid, ids = _to_implementation(kz, clock)  # tasks due 15.05.2025, 01.09.2025, 15.01.2026
+
+    def colours() -> list:
+        return [t["colour"] for t in kz["investor"].get(f"/api/v1/kz/projects/{pid}").get_json()["roadmap"]]
+
+    clock.now = almaty(date(2025, 5, 5))  # 10 days left: not under 10 → green
+    assert colours() == ["green", "green", "green"]
+    clock.now = almaty(date(2025, 5, 6))  # 9 days left → yellow
+    assert colours() == ["yellow", "green", "green"]
+    clock.now = almaty(date(2025, 5, 15))  # the due day itself is not overdue
+    assert colours() == ["yellow", "green", "green"]
+    clock.now = almaty(date(2025, 5, 16))
+    assert colours() == ["red", "green", "green"]
+    assert kz["akimat"].post(f"/api/v1/kz/roadmap-tasks/{ids[0]}/complete", json={}).status_code == 200
+    assert colours() == [None, "green", "green"]  # done: no longer coloured
+    listed = kz["committee"].get("/api/v1/kz/projects?status=with_roadmap").get_json()["items"]
+    assert [p["id"] for p in listed] == [pid] and listed[0]["roadmap"][0]["state"] == "done"
