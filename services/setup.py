@@ -10,6 +10,7 @@ from .context import Context
 from .directory import actor_for, add_org, add_user
 from .inbox import list_tasks
 from .intake import submit_appeal
+from .kz_demo import load_kz_demo
 from .kz_scoring import ensure_mrp_defaults
 from .models import Organisation, User
 from .process_models import deploy_process_model, list_process_models
@@ -71,6 +72,8 @@ DEMO_USERS = [
 def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
     """Demo organisations, users and appeals in several states; returns (login, password, roles)."""
     init_system(ctx)
+    if ctx.pack.code == "kazakhstan":  # seed 003's agencies, the project path and a request
+        return load_kz_demo(ctx, DEMO_PASSWORD)
     with ctx.db.unit_of_work() as uow:
         existing = {o for o in uow.session.scalars(select(Organisation.code))}
         users = {u for u in uow.session.scalars(select(User.login))}
