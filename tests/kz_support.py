@@ -1,6 +1,8 @@
 """A Kazakhstan world for API tests: the organisations and people of seed 003's path."""
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from services import directory
@@ -75,3 +77,40 @@ def do(api: Api, project_id: int, action: str, expect: int = 200, **fields) -> d
     response = api.post(f"/api/v1/tasks/{task['id']}/complete", json={"action": action, **fields})
     assert response.status_code == expect, response.get_json()
     return response.get_json()
+
+
+def almaty(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour - 5, 0, tzinfo=UTC)  # Asia/Almaty is UTC+5
+
+
+ROADMAP = [("pre_investment", "ТЭО и земельный участок", "2025-05-15"),
+           ("investment", "Строительно-монтажные работы", "2025-09-01"),
+           ("post_investment", "Выход на проектную мощность", "2026-01-15")]
+
+
+def start_project(kz, clock, **extra) -> int:
+    response = kz["initiator"].post("/api/v1/kz/initiatives", json=initiative(**extra))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def add_roadmap(kz, pid: int) -> list[int]:
+    ids = []
+    for stage, title, due in ROADMAP:
+        response = kz["akimat"].post(f"/api/v1/kz/projects/{pid}/roadmap", json={
+            "stage": stage, "title": title, "due_date": due, "responsible": "Акимат, инвестор",
+            "expected_result": "результат", "support_measures": "субсидии", "risks": "сроки"})
+        assert response.status_code == 201, response.get_json()
+        ids.append(response.get_json()["id"])
+    return ids
+
+
+def to_implementation(kz, clock, passport=None) -> tuple[int, list[int]]:
+    pid = start_project(kz, clock)
+    do(kz["akimat"], pid, "create_passport", **(passport or PASSPORT))
+    ids = add_roadmap(kz, pid)
+    do(kz["akimat"], pid, "submit")
+    do(kz["chamber"], pid, "approve")
+    do(kz["investor"], pid, "approve")
+    assert do(kz["committee"], pid, "verify")["status_to"] == "with_roadmap"
+    return pid, ids

@@ -4,12 +4,12 @@ implementation with the Chamber's validation → post-investment monitoring → 
 the once-only extension; item 31 suspension; deadlines on the KZ calendar around its holidays."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from classifiers.scoring import green_corridor_score, project_pool
 from services.timers import fire_due_timers
 from tests import kz_support
-from tests.kz_support import PASSPORT, do, initiative, task_of
+from tests.kz_support import PASSPORT, add_roadmap, almaty, do, initiative, start_project, task_of, to_implementation
 
 kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
 
@@ -29,50 +29,13 @@ def working_days_after(day: date, n: int) -> date:
     return day
 
 
-def almaty(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour - 5, 0, tzinfo=UTC)  # Asia/Almaty is UTC+5
-
-
 def end_of_day_utc(day: date) -> str:
     return f"{day.isoformat()}T18:59:59+00:00"  # 23:59:59 in Almaty
 
 
-ROADMAP = [("pre_investment", "ТЭО и земельный участок", "2025-05-15"),
-           ("investment", "Строительно-монтажные работы", "2025-09-01"),
-           ("post_investment", "Выход на проектную мощность", "2026-01-15")]
-
-
-def _start(kz, clock, **extra) -> int:
-    response = kz["initiator"].post("/api/v1/kz/initiatives", json=initiative(**extra))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
-
-
-def _roadmap(kz, pid: int) -> list[int]:
-    ids = []
-    for stage, title, due in ROADMAP:
-        response = kz["akimat"].post(f"/api/v1/kz/projects/{pid}/roadmap", json={
-            "stage": stage, "title": title, "due_date": due, "responsible": "Акимат, инвестор",
-            "expected_result": "результат", "support_measures": "субсидии", "risks": "сроки"})
-        assert response.status_code == 201, response.get_json()
-        ids.append(response.get_json()["id"])
-    return ids
-
-
-def _to_implementation(kz, clock, passport=None) -> tuple[int, list[int]]:
-    pid = _start(kz, clock)
-    do(kz["akimat"], pid, "create_passport", **(passport or PASSPORT))
-    ids = _roadmap(kz, pid)
-    do(kz["akimat"], pid, "submit")
-    do(kz["chamber"], pid, "approve")
-    do(kz["investor"], pid, "approve")
-    assert do(kz["committee"], pid, "verify")["status_to"] == "with_roadmap"
-    return pid, ids
-
-
 def test_the_whole_path_from_initiative_to_automatic_exclusion(kz, kz_app, clock):
     clock.now = almaty(date(2025, 3, 3))
-    pid = _start(kz, clock)
+    pid = start_project(kz, clock)
     project = kz["initiator"].get(f"/api/v1/kz/projects/{pid}").get_json()
     assert (project["status"], project["review_due"]) == ("initiative", "2025-04-02")  # 30 calendar days
     assert project["initiative"]["visit"]["handover_due"] == "2025-08-20"  # item 39: 15.08 + 3 working days
@@ -89,7 +52,7 @@ def test_the_whole_path_from_initiative_to_automatic_exclusion(kz, kz_app, clock
     assert out["project"]["passport"]["bin"] == "210340012344" and out["project"]["passport"]["product"] == "флоат-стекло"
 
     assert do(kz["akimat"], pid, "submit", expect=422)["errors"]["roadmap"]  # item 48: three stages
-    ids = _roadmap(kz, pid)
+    ids = add_roadmap(kz, pid)
     assert [t["name"] for t in do(kz["akimat"], pid, "submit")["next_tasks"]] == ["approve_investor", "approve_chamber"]
 
     # The Chamber rejects with a reason while the investor approves (in parallel, items 49–50).
@@ -147,7 +110,7 @@ def test_the_whole_path_from_initiative_to_automatic_exclusion(kz, kz_app, clock
 
 def test_the_initiative_is_extended_once_by_at_most_30_days_or_returned(kz, clock):
     clock.now = almaty(date(2025, 8, 18))
-    pid = _start(kz, clock)
+    pid = start_project(kz, clock)
     assert do(kz["akimat"], pid, "extend", expect=422, days=31, reason="нужны данные")["errors"]["days"]
     out = do(kz["akimat"], pid, "extend", days=30, reason="нужны данные")
     assert (out["status_to"], out["project"]["review_due"], out["project"]["extended"]) == (
@@ -164,7 +127,7 @@ def test_the_initiative_is_extended_once_by_at_most_30_days_or_returned(kz, cloc
 
 def test_item_31_suspension_and_exclusion_are_decided_in_5_working_days(kz, clock):
     clock.now = almaty(date(2026, 3, 2))
-    pid, _ = _to_implementation(kz, clock)
+    pid, _ = to_implementation(kz, clock)
     clock.now = almaty(date(2026, 3, 20))
     assert do(kz["akimat"], pid, "request_suspension", expect=422, ground=7, justification="x")["errors"]["ground"]
     out = do(kz["akimat"], pid, "request_suspension", ground=2, justification="Банк отозвал кредитную линию")
@@ -182,7 +145,7 @@ def test_item_31_suspension_and_exclusion_are_decided_in_5_working_days(kz, cloc
 def test_a_regional_pool_project_is_not_suspended_under_item_31(kz, clock):
     clock.now = almaty(date(2026, 3, 2))
     small = {**PASSPORT, "cost_kzt": 500_000_000, "investment_usd": 1_000_000}  # < 150 000 МРП (4325 ₸ in 2026)
-    pid, _ = _to_implementation(kz, clock, small)
+    pid, _ = to_implementation(kz, clock, small)
     project = kz["akimat"].get(f"/api/v1/kz/projects/{pid}").get_json()
     assert project["pool"]["pool"] == "regional" and project["pool"]["green_corridor"] is None
     assert do(kz["akimat"], pid, "request_suspension", expect=409, ground=2, justification="x")
@@ -190,7 +153,7 @@ def test_a_regional_pool_project_is_not_suspended_under_item_31(kz, clock):
 
 def test_who_sees_what(kz, clock):
     clock.now = almaty(date(2025, 8, 18))
-    pid, _ = _to_implementation(kz, clock)
+    pid, _ = to_implementation(kz, clock)
     assert [p["id"] for p in kz["investor"].get("/api/v1/kz/projects").get_json()["items"]] == [pid]
     assert kz["stranger"].get("/api/v1/kz/projects").get_json()["items"] == []
     assert kz["stranger"].get(f"/api/v1/kz/projects/{pid}").status_code == 404
@@ -205,7 +168,7 @@ def test_who_sees_what(kz, clock):
 def test_mrp_is_a_table_an_admin_extends(kz, clock):
     assert [r["year"] for r in kz["admin"].get("/api/v1/kz/mrp").get_json()["items"]] == [2024, 2025, 2026]
     clock.now = almaty(date(2027, 2, 1))
-    pid = _start(kz, clock)
+    pid = start_project(kz, clock)
     assert do(kz["akimat"], pid, "create_passport", expect=422, **PASSPORT)["errors"]["year"]
     assert kz["akimat"].client.put("/api/v1/kz/mrp", headers=kz["akimat"].headers,
                                    json={"year": 2027, "mrp": 4500}).status_code == 403
@@ -217,7 +180,7 @@ def test_mrp_is_a_table_an_admin_extends(kz, clock):
 
 def test_roadmap_colours_follow_item_61(kz, clock):
     clock.now = almaty(date(2025, 4, 1))
-    pid, ids = _to_implementation(kz, clock)  # tasks due 15.05.2025, 01.09.2025, 15.01.2026
+    pid, ids = to_implementation(kz, clock)  # tasks due 15.05.2025, 01.09.2025, 15.01.2026
 
     def colours() -> list:
         return [t["colour"] for t in kz["investor"].get(f"/api/v1/kz/projects/{pid}").get_json()["roadmap"]]
