@@ -12,7 +12,6 @@ from . import bp
 from .session import actor, ctx, handle_errors, login_required
 
 
-
 @bp.app_context_processor
 def _kz_globals():
     return {"koridor_pack": ctx().settings.pack}
