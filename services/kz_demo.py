@@ -12,8 +12,9 @@ from .context import Context
 from .directory import actor_for, add_org, add_user
 from .inbox import list_tasks
 from .intake import submit_appeal
+from .kz_initiatives import create_initiative
 from .kz_models import MrpRate
-from .kz_projects import create_initiative, local_day
+from .kz_projects import local_day
 from .kz_roadmap import add_task
 from .kz_roadmap import complete_task as roadmap_done
 from .models import Organisation, User

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.errors import ValidationFailed
-from services import kz_projects, kz_reports, kz_roadmap, kz_scoring, spreadsheets
+from services import kz_initiatives, kz_projects, kz_reports, kz_roadmap, kz_scoring, spreadsheets
 
 from ..auth import ctx, current_actor, login_required
 from . import bp, json_body
@@ -15,7 +15,7 @@ from .reports import XLSX, date_arg
 @bp.post("/kz/initiatives")
 @login_required
 def kz_create_initiative():
-    return jsonify(kz_projects.create_initiative(ctx(), current_actor(), json_body())), 201
+    return jsonify(kz_initiatives.create_initiative(ctx(), current_actor(), json_body())), 201
 
 
 @bp.get("/kz/projects")
