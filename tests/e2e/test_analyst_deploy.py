@@ -96,7 +96,8 @@ def test_a_new_version_changes_nothing_for_running_appeals(client, ctx):
     new = investor.file()["id"]
     with ctx.db.unit_of_work() as uow:
         versions = {row.subject_id: row.definition_id for row in uow.session.scalars(select(ProcessInstance))}
-        v1, v2 = (uow.session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.version == n)) for n in (1, 2))
+        v1, v2 = (uow.session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.process_id == "appeal",
+                                                                        ProcessDefinition.version == n)) for n in (1, 2))
     assert versions == {old: v1, new: v2}
     for appeal_id, title in ((old, "Взять обращение в работу"), (new, "Принять обращение к исполнению")):
         moderator.do(appeal_id, "accept", executor_org="kdh")
