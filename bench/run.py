@@ -29,6 +29,8 @@ from services.settings import Settings
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 from web import create_app
 
+from .kz import dmn_scores_per_second, report_times
+
 BPMN = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "appeal.bpmn"
 LIFECYCLE = [("moderator", "accept", {"executor_org": "kdh"}), ("kdh_manager", "take", {}),
              ("kdh_manager", "answer", {"text": "ответ", "outcome": "resolved"}), ("head", "approve", {}),
@@ -219,10 +221,15 @@ def main() -> int:
         sqlite, sqlite_rounds = services_rate(sqlite_url)
         costs = cycle_costs(f"sqlite:///{tmp}/cycles.db")
         replay, replay_one = replay_rates(f"sqlite:///{tmp}/replay.db")
+        kz_rating, kz_monitoring = report_times(f"sqlite:///{tmp}/kz.db")
     postgres = None
     if pg:
         _fresh_pg(pg)
         postgres, _ = services_rate(pg)
+    kz_pg = None
+    if pg:
+        _fresh_pg(pg)
+        kz_pg = report_times(pg)
     raw = raw_rate()
     first, two_hundredth = statistics.median(costs[0:5]), _late(costs)
     raw_costs, raw_depth = raw_cycle_costs()
@@ -238,6 +245,12 @@ def main() -> int:
          f"({raw_depth})", "—"),
         (f"Replay verification, appeals/s (SQLite, 5-step lifecycle, {os.cpu_count()} processes)",
          f"{replay:.0f}", "≥ 500"),
+        ("KZ region rating, 5 000 projects / 100 000 roadmap tasks, SQLite | PostgreSQL (s)",
+         f"{kz_rating:.3f} | {kz_pg[0]:.3f}" if kz_pg else f"{kz_rating:.3f} | not run", "≤ 1"),
+        ("KZ quarterly monitoring report, same data, SQLite | PostgreSQL (s)",
+         f"{kz_monitoring:.3f} | {kz_pg[1]:.3f}" if kz_pg else f"{kz_monitoring:.3f} | not run", "≤ 1"),
+        ("Green-corridor scores/s through the DMN (6 decisions each, safe evaluator)",
+         f"{dmn_scores_per_second():.0f}", "—"),
     ]
     print(f"Measured {datetime.now().date().isoformat()} on {platform.node()} "
           f"({os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()})\n")

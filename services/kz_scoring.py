@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.scoring import MRP_BY_YEAR, NATIONAL_POOL_MRP, TASK_FORCE_MRP
-from engine.dmn import current_dmn, decide
+from engine.dmn import LoadedDecisions, current_dmn, decide
 from engine.errors import NotPermitted, ValidationFailed
 
 from .context import Actor, Context
@@ -27,7 +27,11 @@ CRITERIA = {"investment_usd": "investment_points", "global2000": "global2000_poi
 
 def score(ctx: Context, session: Session, inputs: dict[str, Any]) -> dict[str, Any]:
     """Evaluate the deployed green-corridor decisions: {score, threshold, included, points}."""
-    loaded = current_dmn(session, ctx.engine.decisions, MODEL)
+    return score_with(current_dmn(session, ctx.engine.decisions, MODEL), inputs)
+
+
+def score_with(loaded: LoadedDecisions, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate one version of the green-corridor decision model for a project's inputs."""
     points: dict[str, dict[str, Any]] = {}
     total = 0.0
     for criterion, decision in CRITERIA.items():

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from classifiers.scoring import green_corridor_score
-from engine.dmn import DecisionCache, DmnRules, decide, parse_dmn
+from engine.dmn import DmnRules, decide, parse_dmn
 from engine.errors import DiagramRejected
-from services.kz_scoring import score
+from services.kz_scoring import score_with
 from services.process_models import DECISION_MODELS
 
 DMN = (Path(__file__).resolve().parents[2] / "workflows" / "dmn" / "green_corridor.dmn").read_bytes()
@@ -19,16 +18,10 @@ M = 1_000_000
 RULES = DmnRules(DECISION_MODELS)
 
 
-class _Session:
-    """Just enough of a session for services.kz_scoring.score: the current DMN comes from a stub."""
-
-
 @pytest.fixture
-def evaluate(monkeypatch):
+def evaluate():
     loaded = parse_dmn(DMN, "green_corridor.dmn", RULES)
-    monkeypatch.setattr("services.kz_scoring.current_dmn", lambda session, cache, model: loaded)
-    ctx = SimpleNamespace(engine=SimpleNamespace(decisions=DecisionCache()))
-    return lambda **inputs: score(ctx, _Session(), inputs)
+    return lambda **inputs: score_with(loaded, inputs)
 
 
 # Band edges of Appendix 1 («от A до B» is A <= x < B) and a value on each side.
