@@ -38,3 +38,9 @@ def test_projects_project_and_rating_pages(kz, kz_app, clock):
     english = _browser(kz_app, "analyst")
     english.get("/lang/en")
     assert "Region rating" in english.get("/kz/region-rating").get_data(as_text=True)
+
+
+def test_the_models_page_lists_the_decision_table(kz_app):
+    page = _browser(kz_app, "analyst").get("/analyst/models").get_data(as_text=True)
+    assert "Таблица решений green_corridor" in page and "Процесс kz_project" in page
+    assert 'accept=".bpmn,.dmn,.xml"' in page and "/analyst/models/green_corridor/migrate" not in page
