@@ -25,12 +25,11 @@ from engine.runtime import SYSTEM, RunResult
 
 from . import subjects
 from .context import Actor, Context
-from .intake import _overrides
 from .kz_models import ROADMAP_STAGES, KzRoadmapTask
 from .kz_scoring import place_in_pool
 from .kz_status import KZ_FINAL, STAGE_OF, SUSPENSION_GROUNDS
 from .kz_views import project_view
-from .models import Organisation, Project
+from .models import CalendarOverride, Organisation, Project
 
 KZ = get_pack("kazakhstan")
 TZ = ZoneInfo(KZ.timezone)
@@ -45,7 +44,8 @@ MONITORING_YEARS = 3      # items 34, 69
 
 
 def calendar(session: Session) -> ProductionCalendar:
-    return KZ.calendar(_overrides(session))
+    """The KZ production calendar with the admin's corrections (calendar_overrides)."""
+    return KZ.calendar({o.day: o.working for o in session.scalars(select(CalendarOverride))})
 
 
 def local_day(at: datetime) -> date:
