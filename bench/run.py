@@ -30,6 +30,7 @@ from services.settings import Settings
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 from web import create_app
 
+from .kz import dmn_scores_per_second, report_times
 from .timers import rows as timer_rows
 
 BPMN = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "appeal.bpmn"
@@ -222,10 +223,15 @@ def main() -> int:
         sqlite, sqlite_rounds = services_rate(sqlite_url)
         costs = cycle_costs(f"sqlite:///{tmp}/cycles.db")
         replay, replay_one = replay_rates(f"sqlite:///{tmp}/replay.db")
+        kz_rating, kz_monitoring = report_times(f"sqlite:///{tmp}/kz.db")
     postgres = None
     if pg:
         _fresh_pg(pg)
         postgres, _ = services_rate(pg)
+    kz_pg = None
+    if pg:
+        _fresh_pg(pg)
+        kz_pg = report_times(pg)
     raw = raw_rate()
     first, two_hundredth = statistics.median(costs[0:5]), _late(costs)
     raw_costs, raw_depth = raw_cycle_costs()
@@ -243,6 +249,12 @@ def main() -> int:
         (f"Replay verification, appeals/s (SQLite, 5-step lifecycle, {os.cpu_count()} processes)",
          f"{replay:.0f}", "≥ 500"),
         *time_rows,
+        ("KZ region rating, 5 000 projects / 100 000 roadmap tasks, SQLite | PostgreSQL (s)",
+         f"{kz_rating:.3f} | {kz_pg[0]:.3f}" if kz_pg else f"{kz_rating:.3f} | not run", "≤ 1"),
+        ("KZ quarterly monitoring report, same data, SQLite | PostgreSQL (s)",
+         f"{kz_monitoring:.3f} | {kz_pg[1]:.3f}" if kz_pg else f"{kz_monitoring:.3f} | not run", "≤ 1"),
+        ("Green-corridor scores/s through the DMN (6 decisions each, safe evaluator)",
+         f"{dmn_scores_per_second():.0f}", "—"),
     ]
     if pg and os.environ.get("KORIDOR_BENCH_REPORTS", "1") != "0":
         from bench import reports as report_bench

@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from .dmn import describe_dmn
 from .lint import BPMN_NS, SPIFF_NS, load_xml, properties, split_action
 
 _SKIP = {"laneSet", "extensionElements", "incoming", "outgoing", "flowNodeRef", "conditionExpression",
@@ -114,8 +115,9 @@ def diff_definitions(xml_a: bytes | str, xml_b: bytes | str) -> dict[str, Any]:
     timer, event, attached_to, interrupting, operation, `property:<name>`,
     `action:<name>.status|fields|label`).
     """
-    a = describe(load_xml(xml_a.encode("utf-8") if isinstance(xml_a, str) else xml_a))
-    b = describe(load_xml(xml_b.encode("utf-8") if isinstance(xml_b, str) else xml_b))
+    root_a = load_xml(xml_a.encode("utf-8") if isinstance(xml_a, str) else xml_a)
+    root_b = load_xml(xml_b.encode("utf-8") if isinstance(xml_b, str) else xml_b)
+    a, b = _describe_any(root_a), _describe_any(root_b)
     added = [_item(i, b[i]) for i in b if i not in a]
     removed = [_item(i, a[i]) for i in a if i not in b]
     changed = []
@@ -140,6 +142,12 @@ def diff_definitions(xml_a: bytes | str, xml_b: bytes | str) -> dict[str, Any]:
             summary.setdefault(item["category"], {"added": 0, "removed": 0, "changed": 0})[what] += 1
     return {"added": added, "removed": removed, "changed": changed, "summary": summary,
             "identical": not (added or removed or changed)}
+
+
+def _describe_any(root: etree._Element) -> dict[str, dict[str, Any]]:
+    """A BPMN diagram or a DMN decision model (engine/dmn.py), element by element."""
+    return describe_dmn(root) if etree.QName(root).localname == "definitions" and "DMN" in (
+        etree.QName(root).namespace or "") else describe(root)
 
 
 def _item(element_id: str, d: dict[str, Any]) -> dict[str, Any]:

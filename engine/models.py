@@ -10,7 +10,7 @@ from .db import Base, UTCDateTime
 
 
 class ProcessDefinition(Base):
-    """One deployed version of a BPMN diagram (the XML is kept verbatim)."""
+    """One deployed version of a BPMN diagram or a DMN decision model (the XML is kept verbatim)."""
 
     __tablename__ = "process_definitions"
     __table_args__ = (UniqueConstraint("process_id", "version"),)
@@ -24,6 +24,7 @@ class ProcessDefinition(Base):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str | None] = mapped_column(String(100))
     is_current: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[str] = mapped_column(String(8), default="bpmn", server_default="bpmn")  # bpmn | dmn
 
 
 class ProcessInstance(Base):

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from . import state as state_io
+from .dmn import DecisionCache
 from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
@@ -78,6 +79,7 @@ class ProcessEngine:
         self._hash_by_definition: dict[int, str] = {}
         self._definition_of: dict[int, int] = {}  # instance -> definition (never changes)
         self.live = LiveWorkflows()
+        self.decisions = DecisionCache()  # DMN models (engine/dmn.py)
 
     # -- definitions -------------------------------------------------------
     def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime,

@@ -54,7 +54,7 @@ def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None) -> dict[str,
     }
     if task.subject_type == "appeal":
         item["appeal_id"] = task.subject_id
-    elif task.subject_type == "project":
+    elif task.subject_type in ("project", "kz_project"):
         item["project_id"] = task.subject_id
     elif task.subject_type == "registration":
         item["registration_id"] = task.subject_id

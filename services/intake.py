@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.deadlines import Deadline, compute_deadline
-from classifiers.inn import inn_problem
+from classifiers.inn import bin_problem, inn_problem
 from classifiers.taxonomy import UnknownFact
 from engine.errors import NotPermitted, ValidationFailed
 
@@ -67,7 +67,8 @@ def _validate(ctx: Context, actor: Actor, body: dict[str, Any], now: datetime) -
     company = body.get("company") or {}
     if not (company.get("name") or "").strip():
         errors["company.name"] = ["обязательное поле"]
-    problem = inn_problem(str(company.get("inn") or ""))
+    # Kazakhstan's companies carry a БИН (seed 003 item 46 2)), Russia's an ИНН.
+    problem = (bin_problem if ctx.pack.country == "KZ" else inn_problem)(str(company.get("inn") or ""))
     if problem:
         errors["company.inn"] = [problem]
     channel = body.get("channel")

@@ -317,3 +317,6 @@ class ProjectTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by: Mapped[str | None] = mapped_column(String(100))
+
+
+from .kz_models import KzRoadmapTask, MrpRate  # noqa: E402,F401  (Kazakhstan tables register with the metadata)

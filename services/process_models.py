@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.diff import diff_definitions
+from engine.dmn import DmnRules, deploy_dmn, is_dmn
 from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.lint import LintRules
 from engine.migration import MigrationReport, migrate_instances
@@ -14,18 +15,22 @@ from engine.models import ProcessDefinition
 
 from .appeals import STATUS_RU
 from .context import Actor, Context
+from .kz_status import KZ_STATUS_RU
 from .models import ROLES
 from .onboarding import STATUS_RU as REGISTRATION_STATUS_RU
 
 # The processes each rule pack runs (their diagrams: workflows/bpmn/<process id>.bpmn).
-PACK_PROCESSES = {"leningrad": ("appeal", "onboarding"), "moscow": ("appeal",), "kazakhstan": ("appeal",)}
+PACK_PROCESSES = {"leningrad": ("appeal", "onboarding"), "moscow": ("appeal",), "kazakhstan": ("appeal", "kz_project")}
 ANALYSTS = ("analyst", "admin")
+# Decision models (DMN, workflows/dmn/<id>.dmn) the services evaluate, with the decisions each must hold.
+DECISION_MODELS = {"green_corridor": frozenset({"investment_points", "global2000_points", "tech_level_points",
+                                                "jobs_points", "criteria", "threshold"})}
 
 
 def _view(d: ProcessDefinition) -> dict[str, Any]:
     return {"id": d.id, "process_id": d.process_id, "version": d.version, "content_hash": d.content_hash,
             "filename": d.filename, "deployed_at": d.deployed_at, "deployed_by": d.deployed_by,
-            "is_current": d.is_current}
+            "is_current": d.is_current, "kind": d.kind or "bpmn"}
 
 
 def _require(actor: Actor | None, *roles: str) -> None:
@@ -36,9 +41,10 @@ def _require(actor: Actor | None, *roles: str) -> None:
 def lint_rules(ctx: Context, session: Session) -> LintRules:
     """What a diagram of this installation may name: the pack's processes (and those already
     deployed), the role codes, the status codes and the engine's service operations."""
-    deployed = set(session.scalars(select(ProcessDefinition.process_id).distinct()))
+    deployed = set(session.scalars(select(ProcessDefinition.process_id).where(ProcessDefinition.kind != "dmn")
+                                   .distinct()))
     return LintRules(process_ids=frozenset(PACK_PROCESSES.get(ctx.pack.code, ())) | deployed,
-                     roles=frozenset(ROLES), statuses=frozenset(STATUS_RU) | frozenset(REGISTRATION_STATUS_RU), operations=ctx.engine.operations)
+                     roles=frozenset(ROLES), statuses=frozenset(STATUS_RU) | frozenset(REGISTRATION_STATUS_RU) | frozenset(KZ_STATUS_RU), operations=ctx.engine.operations)
 
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:
@@ -48,7 +54,8 @@ def list_process_models(ctx: Context) -> list[dict[str, Any]]:
                                                                       ProcessDefinition.version))
         grouped: dict[str, dict[str, Any]] = {}
         for d in rows:
-            entry = grouped.setdefault(d.process_id, {"process_id": d.process_id, "versions": []})
+            entry = grouped.setdefault(d.process_id, {"process_id": d.process_id, "kind": d.kind or "bpmn",
+                                                      "versions": []})
             entry["versions"].append(_view(d))
             if d.is_current:
                 entry["current_version"] = d.version
@@ -59,9 +66,16 @@ def deploy_process_model(ctx: Context, actor: Actor | None, xml: bytes, filename
     """Lint and deploy a new diagram version (new instances use it; running ones keep theirs).
 
     A refused diagram raises DiagramRejected (422) listing every problem by element id and line;
-    nothing is stored then."""
+    nothing is stored then. A DMN file (issue 7) becomes a new version of its decision model; the
+    newest version is the one evaluated."""
     _require(actor, *ANALYSTS)
     with ctx.db.unit_of_work() as uow:
+        if is_dmn(xml):
+            definition = deploy_dmn(uow.session, ctx.engine.decisions, xml, filename, actor.login if actor else "system",
+                                    ctx.clock(), rules=DmnRules(DECISION_MODELS))
+            view = _view(definition)
+            uow.commit()
+            return view
         definition = ctx.engine.deploy(uow.session, xml, filename, actor.login if actor else "system", ctx.clock(),
                                        rules=lint_rules(ctx, uow.session))
         view = _view(definition)

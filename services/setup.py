@@ -1,8 +1,6 @@
 """Installing a pack and loading demo data (`koridor init`, `koridor demo`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from engine.migrate import upgrade
@@ -12,6 +10,8 @@ from .context import Context
 from .directory import actor_for, add_org, add_user
 from .inbox import list_tasks
 from .intake import submit_appeal
+from .kz_demo import load_kz_demo
+from .kz_scoring import ensure_mrp_defaults
 from .models import Organisation, User
 from .onboarding import submit_registration
 from .process_models import deploy_process_model, list_process_models
@@ -21,7 +21,11 @@ from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
 # Each pack's diagrams; the Leningrad appeal lifecycle is the shared base for now.
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("appeal.bpmn",), "kazakhstan": ("appeal.bpmn",)}
+PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("appeal.bpmn",),
+                 "kazakhstan": ("appeal.bpmn", "kz_project.bpmn")}
+DMN_DIR = ROOT / "workflows" / "dmn"
+# Decision models (DMN) every pack deploys: POST /api/v1/green-corridor/score evaluates green_corridor.
+PACK_DECISIONS = ("green_corridor.dmn",)
 DEMO_PASSWORD = "koridor-demo"
 
 
@@ -30,11 +34,13 @@ def init_system(ctx: Context) -> list[dict]:
     upgrade(ctx.settings.database_url)
     deployed = []
     current = {m["process_id"] for m in list_process_models(ctx)}
-    for name in PACK_DIAGRAMS[ctx.pack.code]:
-        path: Path = BPMN_DIR / name
+    paths = [BPMN_DIR / name for name in PACK_DIAGRAMS[ctx.pack.code]] + [DMN_DIR / name for name in PACK_DECISIONS]
+    for path in paths:
+        name = path.name
         if path.stem in current:  # never replace what an analyst deployed since
             continue
         deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
+    ensure_mrp_defaults(ctx)
     return deployed
 
 
@@ -70,6 +76,8 @@ DEMO_USERS = [
 def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
     """Demo organisations, users and appeals in several states; returns (login, password, roles)."""
     init_system(ctx)
+    if ctx.pack.code == "kazakhstan":  # seed 003's agencies, the project path and a request
+        return load_kz_demo(ctx, DEMO_PASSWORD)
     with ctx.db.unit_of_work() as uow:
         existing = {o for o in uow.session.scalars(select(Organisation.code))}
         users = {u for u in uow.session.scalars(select(User.login))}

@@ -36,7 +36,7 @@ def _json(value) -> None:
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def deploy(file: Path) -> None:
-    """Lint and deploy a BPMN diagram as a new version (running instances keep theirs)."""
+    """Lint and deploy a BPMN diagram or a DMN decision model as a new version (running instances keep theirs)."""
     try:
         view = process_models.deploy_process_model(_ctx(), None, file.read_bytes(), file.name)
     except KoridorError as err:

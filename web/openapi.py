@@ -140,6 +140,7 @@ def openapi_document() -> dict[str, Any]:
     paths.update(_notify_paths())
     paths.update(_time_paths())
     paths.update(_project_paths())
+    paths.update(_kz_paths())
     return {"openapi": "3.1.0",
             "info": {"title": "Koridor API", "version": "1.0.0",
                      "description": "Routing of investors' appeals (обращения) for investment-support agencies."},
@@ -256,4 +257,36 @@ def _project_paths() -> dict[str, Any]:
                                           ("region", "municipal district"), ("stale", "1 | 0"),
                                           ("q", "project, company, ИНН, ОКВЭД"), ("from", "YYYY-MM-DD"),
                                           ("to", "YYYY-MM-DD"), ("format", "xlsx for the file"))])},
+    }
+
+
+def _kz_paths() -> dict[str, Any]:
+    """Issue 4 (Kazakhstan, seed 003 ch. 3–4) and issue 6 (region rating, quarterly monitoring)."""
+    pid, tid = [_path("project_id")], [_path("task_id")]
+    xlsx = _query("format", "xlsx for the file")
+    return {
+        "/api/v1/kz/initiatives": {"post": _op(
+            "An initiator hands an initiative (company card, KYC, meeting cards, visit) to a local executive "
+            "body", status="201")},
+        "/api/v1/kz/projects": {"get": _op("Kazakhstan projects (agency roles: all; investor: own)", out="List",
+                                           params=[_query("status", "status code"), _query("region", "region")])},
+        "/api/v1/kz/projects/{project_id}": {"get": _op(
+            "Passport (item 46), pool and green corridor, roadmap with item 61 colours", params=pid)},
+        "/api/v1/kz/projects/{project_id}/roadmap": {"post": _op(
+            "Add a roadmap task (local executive body, initiator; while the roadmap is formed or returned)",
+            status="201", params=pid)},
+        "/api/v1/kz/roadmap-tasks/{task_id}": {
+            "patch": _op("Change a roadmap task", params=tid),
+            "delete": _op("Remove a roadmap task", status="204", params=tid)},
+        "/api/v1/kz/roadmap-tasks/{task_id}/complete": {"post": _op(
+            "Mark a task done (local executive body, item 64); validation due in 5 working days", params=tid)},
+        "/api/v1/kz/roadmap-tasks/{task_id}/validate": {"post": _op(
+            "The Chamber accepts a done task or reopens it with a comment (item 65)", params=tid)},
+        "/api/v1/kz/mrp": {"get": _op("МРП by year", out="List"), "put": _op("Add or correct a year's МРП (admin)")},
+        "/api/v1/kz/region-rating": {"get": _op(
+            "Region rating (item 62): points for overdue roadmap tasks, fewer first, ties to more projects",
+            params=[_query("at", "YYYY-MM-DD, default today"), xlsx])},
+        "/api/v1/kz/reports/monitoring": {"get": _op(
+            "Quarterly monitoring report per region with the reporting days (items 24, 74, 75)",
+            params=[_query("year", "year"), _query("quarter", "1–4"), xlsx])},
     }

@@ -224,6 +224,7 @@ class TaskResultOut(Schema):
     status_to = fields.Str(allow_none=True)
     appeal = fields.Nested(AppealOut)
     registration = fields.Dict()  # a registration's step (onboarding)
+    project = fields.Dict()
     next_tasks = fields.List(fields.Nested(NextTaskOut))
 
 
@@ -243,6 +244,7 @@ class ProcessVersionOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = fields.Str(allow_none=True)
     is_current = fields.Bool()
+    kind = fields.Str()
 
 
 class AttachmentOut(Schema):

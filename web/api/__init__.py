@@ -15,4 +15,14 @@ def json_body() -> dict:
     return body
 
 
-from . import analyst, appeals, core, notify, projects, reports, tasks, time_admin  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+    analyst,
+    appeals,
+    core,
+    kz,
+    notify,
+    projects,
+    reports,
+    tasks,
+    time_admin,
+)

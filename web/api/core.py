@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from classifiers.scoring import green_corridor_score
-from services import intake, process_models
+from services import intake, kz_scoring, process_models
 from services.directory import issue_token
 
 from ..auth import ctx, current_actor, login_required
@@ -41,7 +40,7 @@ def deadline():
 @login_required
 def green_corridor():
     body = GreenCorridorIn().load(json_body())
-    return jsonify(green_corridor_score(**body))
+    return jsonify(kz_scoring.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
 
 
 @bp.get("/process-models")

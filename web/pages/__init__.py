@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                dashboard_page,
                diagram,
                intake_page,
+               kz_pages,
                labels,
                notify_page,
                projects_page,

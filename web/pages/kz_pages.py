@@ -1,0 +1,48 @@
+"""Kazakhstan pages (seed 003): projects with their roadmap colours (item 61), one project with its
+passport and roadmap, the region rating (item 62)."""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from services import kz_reports, kz_roadmap
+from services.kz_status import KZ_STATUS_RU
+
+from ..api.reports import date_arg
+from . import bp
+from .session import actor, ctx, handle_errors, login_required
+
+
+@bp.app_context_processor
+def _kz_globals():
+    return {"koridor_pack": ctx().settings.pack}
+
+
+def _summary(project: dict) -> dict:
+    colours = [t["colour"] for t in project.get("roadmap", [])]
+    return {c: colours.count(c) for c in ("red", "yellow", "green")} | {"done": colours.count(None)}
+
+
+@bp.get("/kz/projects")
+@login_required
+@handle_errors
+def kz_projects():
+    status, region = request.args.get("status") or None, request.args.get("region") or None
+    items = kz_roadmap.list_projects(ctx(), actor(), status, region)
+    return render_template("pages/kz/projects.html", items=[(p, _summary(p)) for p in items],
+                           statuses=KZ_STATUS_RU, status=status, region=region)
+
+
+@bp.get("/kz/projects/<int:project_id>")
+@login_required
+@handle_errors
+def kz_project(project_id: int):
+    project = kz_roadmap.get_project(ctx(), actor(), project_id)
+    return render_template("pages/kz/project.html", p=project)
+
+
+@bp.get("/kz/region-rating")
+@login_required
+@handle_errors
+def kz_rating():
+    report = kz_reports.rating_report(ctx(), actor(), date_arg("at"))
+    return render_template("pages/kz/rating.html", report=report)
