@@ -74,7 +74,9 @@ def _orgs(session: Session, codes: list[str | None]) -> dict[str, dict[str, Any]
     found = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(wanted)))} \
         if wanted else {}
     return {code: {"code": code, "name": found[code].name if code in found else code,
-                   "kind": found[code].kind if code in found else None} for code in wanted}
+                   "kind": found[code].kind if code in found else None,
+                   "inn": found[code].inn if code in found else None,
+                   "ogrn": found[code].ogrn if code in found else None} for code in wanted}
 
 
 def is_overdue(appeal: Appeal, now: datetime) -> bool:
@@ -91,7 +93,7 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
     fact = ctx.classifier.fact(appeal.fact_code)
     people = _people(session, [appeal.investor_login, appeal.head_login, appeal.coordinator_login,
                                appeal.manager_login])
-    orgs = _orgs(session, [appeal.agency_org, appeal.executor_org])
+    orgs = _orgs(session, [appeal.agency_org, appeal.executor_org, appeal.company_org])
     return _utc({
         "id": appeal.id, "number": appeal.number, "status": appeal.status,
         "status_name": STATUS_RU.get(appeal.status, appeal.status),
@@ -99,7 +101,8 @@ def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -
         "category": appeal.category_code, "category_name": fact.category_name,
         "subcategory": appeal.subcategory_code, "subcategory_name": fact.subcategory_name,
         "subject": appeal.subject, "description": appeal.description,
-        "company": {"name": appeal.company_name, "inn": appeal.company_inn, "org": appeal.company_org},
+        "company": {"name": appeal.company_name, "inn": appeal.company_inn, "org": appeal.company_org,
+                    "ogrn": (orgs.get(appeal.company_org or "") or {}).get("ogrn")},
         "investor": people.get(appeal.investor_login or ""), "channel": appeal.channel,
         "project_id": appeal.project_id, "received_at": appeal.received_at, "created_at": appeal.created_at,
         "deadline": appeal.deadline, "deadline_at": appeal.deadline_at,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from classifiers.ogrn import ogrn_problem
 from engine.errors import NotFound, ValidationFailed
 
 from .context import Actor, Context
@@ -21,9 +22,13 @@ class AuthenticationFailed(Exception):
     """Wrong login/password or a bad token (HTTP 401)."""
 
 
-def add_org(ctx: Context, code: str, name: str, kind: str, inn: str | None = None) -> Organisation:
-    """Register an organisation (agency, ОИВ, ОМСУ, РСО, federal body, a company…)."""
+def add_org(ctx: Context, code: str, name: str, kind: str, inn: str | None = None,
+            ogrn: str | None = None) -> Organisation:
+    """Register an organisation (agency, ОИВ, ОМСУ, РСО, federal body, a company…); a company's
+    ОГРН (13 digits) or ОГРНИП (15) is checked by its control digit."""
     errors: dict[str, list[str]] = {}
+    if ogrn and (problem := ogrn_problem(ogrn)):
+        errors["ogrn"] = [problem]
     if not _CODE.match(code or ""):
         errors["code"] = ["латиница, цифры, _ . - (до 64 символов)"]
     if kind not in ORG_KINDS:
@@ -35,7 +40,7 @@ def add_org(ctx: Context, code: str, name: str, kind: str, inn: str | None = Non
     with ctx.db.unit_of_work() as uow:
         if uow.session.scalar(select(Organisation).where(Organisation.code == code)):
             raise ValidationFailed("Организация не создана", {"code": ["уже существует"]})
-        org = Organisation(code=code, name=name.strip(), kind=kind, inn=inn)
+        org = Organisation(code=code, name=name.strip(), kind=kind, inn=inn, ogrn=ogrn or None)
         uow.session.add(org)
         uow.commit()
         return org
@@ -108,7 +113,7 @@ def user_dict(user: User) -> dict:
 def list_orgs(ctx: Context) -> list[dict]:
     """Every organisation as {code, name, kind, inn}."""
     with ctx.db.unit_of_work() as uow:
-        return [{"code": o.code, "name": o.name, "kind": o.kind, "inn": o.inn}
+        return [{"code": o.code, "name": o.name, "kind": o.kind, "inn": o.inn, "ogrn": o.ogrn}
                 for o in uow.session.scalars(select(Organisation).order_by(Organisation.code))]
 
 

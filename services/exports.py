@@ -47,7 +47,9 @@ def appeal_docx(ctx: Context, actor: Actor, appeal_id: int) -> tuple[bytes, str]
             ("Факт обращения", appeal["fact_name"]), ("Тип обращения", appeal["appeal_type"]),
             ("Создано", _d(appeal["created_at"], tz)), ("Ответить до", _d(appeal["deadline"], tz)),
             ("Просрочено", "да" if appeal["overdue"] else "нет"),
-            ("Организация", f"{appeal['company']['name']}, ИНН {appeal['company']['inn']}"),
+            ("Организация", ", ".join(filter(None, [
+                appeal["company"]["name"], f"ИНН {appeal['company']['inn']}",
+                f"ОГРН {appeal['company']['ogrn']}" if appeal["company"].get("ogrn") else None]))),
             ("Исполнитель", (appeal["executor"] or {}).get("name", "—"))]
     for role, person in appeal["roles"].items():
         contact = ", ".join(filter(None, [person.get("name"), person.get("email"), person.get("phone")])) if person else "—"

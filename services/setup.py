@@ -52,8 +52,8 @@ DEMO_ORGS = [
     ("zanevka", "Администрация Заневского городского поселения", "omsu", None),
     ("lenenergo", "ПАО «Россети Ленэнерго»", "rso", None),
     ("roskadastr", "ППК «Роскадастр»", "federal", None),
-    ("tria", "ООО «ТриА Девелопмент»", "company", "9704098567"),
-    ("yatek", "ООО «Ятэк Рус»", "company", "4716012340"),
+    ("tria", "ООО «ТриА Девелопмент»", "company", "9704098567", "1207700123454"),
+    ("yatek", "ООО «Ятэк Рус»", "company", "4716012340", "1024701234568"),
 ]
 DEMO_USERS = [
     ("moderator", ["moderator", "coordinator", "manager"], "aerlo", "Петров Евгений Сергеевич", "petrov@example.org"),
@@ -81,9 +81,9 @@ def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
     with ctx.db.unit_of_work() as uow:
         existing = {o for o in uow.session.scalars(select(Organisation.code))}
         users = {u for u in uow.session.scalars(select(User.login))}
-    for code, name, kind, inn in DEMO_ORGS:
+    for code, name, kind, inn, *ogrn in DEMO_ORGS:  # companies also carry their ОГРН
         if code not in existing:
-            add_org(ctx, code, name, kind, inn)
+            add_org(ctx, code, name, kind, inn, *ogrn)
     with ctx.db.unit_of_work() as uow:  # seed 001: «Ваш персональный менеджер»
         for org in uow.session.scalars(select(Organisation).where(Organisation.kind == "company")):
             org.personal_manager = org.personal_manager or "moderator"

@@ -10,8 +10,8 @@ PASSWORD = "secret-pass"
 ORGS = [("aerlo", "Агентство экономического развития ЛО", "agency", None),
         ("kdh", "Комитет по дорожному хозяйству ЛО", "oiv", None),
         ("tosno", "Администрация Тосненского района", "omsu", None),
-        ("tria", "ООО «ТриА Девелопмент»", "company", "9704098567"),
-        ("yatek", "ООО «Ятэк Рус»", "company", "4716012340")]
+        ("tria", "ООО «ТриА Девелопмент»", "company", "9704098567", "1207700123454"),
+        ("yatek", "ООО «Ятэк Рус»", "company", "4716012340", "1024701234568")]
 USERS = [("moderator", ["moderator"], "aerlo"), ("head", ["head"], "aerlo"),
          ("kdh_manager", ["manager"], "kdh"), ("tosno_manager", ["manager"], "tosno"),
          ("tosno_manager2", ["manager"], "tosno"),
@@ -25,8 +25,8 @@ FACT_CONSULTATION = "land.site_selection.free_plots_list"
 
 def build_world(ctx) -> None:
     init_system(ctx)
-    for code, name, kind, inn in ORGS:
-        directory.add_org(ctx, code, name, kind, inn)
+    for code, name, kind, inn, *ogrn in ORGS:  # companies also carry their ОГРН
+        directory.add_org(ctx, code, name, kind, inn, *ogrn)
     for login, roles, org in USERS:
         directory.add_user(ctx, login, PASSWORD, roles, org, name=login.title(), email=f"{login}@example.org")
 

@@ -49,9 +49,10 @@ def orgs() -> None:
 @click.option("--name", required=True)
 @click.option("--kind", required=True)
 @click.option("--inn", default=None)
-def orgs_add(code: str, name: str, kind: str, inn: str | None) -> None:
+@click.option("--ogrn", default=None, help="ОГРН (13 digits) or ОГРНИП (15) of a company")
+def orgs_add(code: str, name: str, kind: str, inn: str | None, ogrn: str | None) -> None:
     try:
-        directory.add_org(_ctx(), code, name, kind, inn)
+        directory.add_org(_ctx(), code, name, kind, inn, ogrn)
     except KoridorError as err:
         _fail(err)
     click.echo(f"Организация {code} добавлена")

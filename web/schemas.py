@@ -85,6 +85,7 @@ class CompanyOut(Schema):
     name = fields.Str()
     inn = fields.Str()
     org = fields.Str(allow_none=True)
+    ogrn = fields.Str(allow_none=True)  # from the company's organisation, when registered
 
 
 class AnswerOut(Schema):

@@ -113,6 +113,18 @@ def test_docx_export_holds_request_roles_history_and_answer(people):
     cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert f"Обращение №{aid}" in text and "Просим помочь" in text
     assert "Руководитель" in cells and "Принято" in cells and "9704098567" in cells
+    assert "ОГРН 1207700123454" in cells  # the company's organisation carries it (issue 6)
+    assert inv.get(f"/api/v1/appeals/{aid}").get_json()["company"]["ogrn"] == "1207700123454"
+
+
+def test_an_organisation_with_a_wrong_ogrn_is_refused(ctx):
+    from engine.errors import ValidationFailed
+    from services import directory
+
+    with pytest.raises(ValidationFailed) as refused:
+        directory.add_org(ctx, "badco", "ООО «Опечатка»", "company", "7840123459", "1207700123455")
+    assert "контрольная сумма" in refused.value.errors["ogrn"][0]
+    assert all(o["code"] != "badco" for o in directory.list_orgs(ctx))
 
 
 def test_second_completion_is_409_and_leaves_one_history_event(people):
