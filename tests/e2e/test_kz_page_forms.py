@@ -44,6 +44,7 @@ def test_the_initiator_files_an_initiative_from_the_page(kz_app, clock):
     assert "Инициатива передана местному исполнительному органу" in response.get_data(as_text=True)
     assert count(kz_app, Project) == 1
     assert Person(kz_app, "akimat").get("/kz/initiatives/new").status_code == 403
+    assert Person(kz_app, "investor").get("/cabinet/registration").status_code == 404  # Leningrad's path
 
 
 def test_a_bpmn_step_and_the_roadmap_forms_in_the_pages(kz, kz_app, clock):

@@ -3,7 +3,7 @@
 progress of the company's requests. The tasks of the path open on the generic task page."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidTransition, ValidationFailed
@@ -28,6 +28,8 @@ def _render(values: dict, errors: dict | None = None, message: str | None = None
 def registration_form():
     """«Регистрация компании / заявка на сопровождение»: the legal data; the same service as the API."""
     forbid_unless(actor().has("investor"))
+    if ctx().settings.pack != "leningrad":  # the onboarding path is deployed for the Leningrad pack only
+        abort(404)
     if request.method == "GET":
         company = investor_home(ctx(), actor())["company"]
         return _render(dict.fromkeys(FIELDS, "") | {"company_name": company["name"] or "",
