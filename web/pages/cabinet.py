@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from engine.errors import ValidationFailed
 from services import appeals, inbox, intake
 from services.cabinet import investor_home
+from services.onboarding import list_registrations
 
 from ..errors import error_body
 from . import bp
@@ -21,15 +22,17 @@ PAGE_SIZE = 50
 @login_required
 @handle_errors
 def cabinet():
-    """«Мои обращения»: the investor's appeals, open tasks and personal manager."""
+    """«Мои обращения»: the investor's appeals, open tasks (appeals and onboarding), registration requests
+    and personal manager."""
     forbid_unless(actor().has("investor"))
     status = request.args.get("status") or None
     if status not in appeals.STATUS_RU:
         status = None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     items = appeals.list_appeals(ctx(), actor(), status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    tasks = [t for t in inbox.list_tasks(ctx(), actor()) if t["appeal_id"]]
+    tasks = inbox.list_tasks(ctx(), actor())  # appeals' and onboarding's: the generic task page completes them
     return render_template("pages/cabinet/index.html", items=items, tasks=tasks, home=investor_home(ctx(), actor()),
+                           registrations=list_registrations(ctx(), actor()),
                            statuses=appeals.STATUS_RU, status=status, page=page, has_next=len(items) == PAGE_SIZE,
                            final=appeals.FINAL)
 

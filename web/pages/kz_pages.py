@@ -9,6 +9,7 @@ from services.kz_status import KZ_STATUS_RU
 
 from ..api.reports import date_arg
 from . import bp
+from .kz_forms import render_project
 from .session import actor, ctx, handle_errors, login_required
 
 
@@ -36,8 +37,7 @@ def kz_projects():
 @login_required
 @handle_errors
 def kz_project(project_id: int):
-    project = kz_roadmap.get_project(ctx(), actor(), project_id)
-    return render_template("pages/kz/project.html", p=project)
+    return render_project(project_id)
 
 
 @bp.get("/kz/region-rating")

@@ -1,8 +1,10 @@
-"""Staff pages: the inbox (queue / mine / done), the coordinator's board and the appeal list."""
+"""Staff pages: the inbox (queue / mine / done, and the caller's open project tasks), the coordinator's
+board and the appeal list."""
 from __future__ import annotations
 
 from flask import Response, render_template, request
 
+from services import project_work
 from services.boards import coordinator_board
 from services.incidents import list_incidents
 from services.registry import export_rows
@@ -22,7 +24,8 @@ BOARD_ROLES = ("moderator", "coordinator", "head", "deputy_director", "manager",
 def inbox():
     tab = request.args.get("tab", "queue")
     view = inbox_view(ctx(), actor(), tab if tab in ("queue", "mine", "done") else "queue", request.args.to_dict())
-    return render_template("pages/staff/inbox.html", **view)
+    # seed 000 items 3.3, 4.3; seed 001 «Создавать задачи менеджерам»: protocols, updates, to-dos
+    return render_template("pages/staff/inbox.html", project_tasks=project_work.my_tasks(ctx(), actor()), **view)
 
 
 @bp.get("/board")

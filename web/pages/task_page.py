@@ -53,4 +53,8 @@ def complete(task_id: int):
     label = next(a["label"] for a in case["task"]["form"]["actions"] if a["name"] == body["action"])
     flash(_("«%(action)s» — выполнено. Статус: %(status)s", action=label, status=status_ru(result["status_to"])))
     appeal_id = case["task"].get("appeal_id")
-    return redirect(url_for("pages.appeal", appeal_id=appeal_id) if appeal_id else url_for("pages.inbox"))
+    if appeal_id:
+        return redirect(url_for("pages.appeal", appeal_id=appeal_id))
+    if case["task"].get("project_id") and ctx().settings.pack == "kazakhstan":
+        return redirect(url_for("pages.kz_project", project_id=case["task"]["project_id"]))
+    return redirect(url_for("pages.cabinet") if actor().has("investor") else url_for("pages.inbox"))
