@@ -131,7 +131,9 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         appeal.number = appeal.id
         s.add(AppealRoute(appeal_id=appeal.id, org_code=agency.code, routed_at=now))
         data = {"appeal_id": appeal.id, "agency_org": agency.code, "company_org": company_org,
-                "investor": investor, "head": head, "appeal_type": appeal.appeal_type,
+                # no investor account yet: the operator who took the call relays the investor's steps
+                # (clarification reply, rating) until one exists
+                "investor": investor or actor.login, "head": head, "appeal_type": appeal.appeal_type,
                 "deadline": deadline.deadline.isoformat(), "deadline_at": deadline_at.isoformat()}
         role = "investor" if actor.has("investor") else "operator"
         result = ctx.engine.start(s, PROCESS_ID, "appeal", appeal.id, data, actor.login, role, now)

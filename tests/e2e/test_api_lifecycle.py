@@ -251,3 +251,26 @@ def test_files_attach_download_and_stay_private(people, client):
     assert bad.status_code == 422 and "file" in bad.get_json()["errors"]
     history = inv.get(f"/api/v1/appeals/{aid}/history").get_json()["items"]
     assert history[-1]["action"] == "file" and history[-1]["data"]["file"] == "схема участка.pdf"
+
+
+def test_a_phone_appeal_without_an_investor_account_is_relayed_by_its_operator(people, client):
+    """No investor user exists for the company: the operator who registered the call answers the
+    clarification and records the investor's rating (before, those tasks waited for nobody)."""
+    operator, mod, kdh, head = Api(client, "operator"), people["moderator"], people["kdh_manager"], people["head"]
+    body = {"fact": FACT_CONSULTATION, "subject": "Звонок", "description": "Нужен список участков",
+            "company": {"name": "ООО «Новая»", "inn": "7840123459"}, "channel": "phone"}
+    aid = operator.post("/api/v1/appeals", json=body).get_json()["id"]
+    mod.do(aid, "clarify", question="Какой район?")
+    task = operator.task_for(aid)
+    assert task["role"] == "investor" and task["name"] == "reply_clarification"
+    assert people["investor"].get(f"/api/v1/tasks/{task['id']}").status_code == 404  # another company's investor
+    operator.do(aid, "reply", text="Тосненский район, со слов инвестора")
+    mod.do(aid, "accept", executor_org="kdh")
+    kdh.do(aid, "take")
+    kdh.do(aid, "answer", text="Список направлен", outcome="resolved")
+    head.do(aid, "approve")
+    result = operator.do(aid, "accept", rating=4)
+    assert result["status_to"] == "resolved" and result["appeal"]["rating"] == 4
+    history = operator.get(f"/api/v1/appeals/{aid}/history").get_json()["items"]
+    assert [(h["actor"], h["action"]) for h in history if h["actor"] == "operator"][-2:] == [
+        ("operator", "reply"), ("operator", "accept")]
