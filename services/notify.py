@@ -6,7 +6,9 @@ event never notifies one person twice (a retried request, a timer handled again)
 is the caller's `key` (a task uuid, a deadline) or else the id of the appeal's latest history event:
 every change appends one, so two changes never share it, and one change notifying twice is one event.
 Someone away (services/substitutes.py) is notified and so is whoever stands in for them, once: a
-substitute who is a recipient in their own right gets one row (the direct one), not a copy too.
+substitute who is a recipient in their own right gets one row (the direct one), not a copy too, and
+`copied` tells a later step of the same transaction (routing the task itself to the substitute,
+services/absences.py) that the substitute has been told about this appeal already.
 
 `notify_many` does the same for many events in a fixed number of statements (the timer sweep's fast
 path): one lookup of absences, one of users, one of history tips, one INSERT per table.
@@ -91,10 +93,21 @@ def notify_many(session: Session, notices: list[Notice], now: datetime | None = 
     new = _insert_new(session, Notification, list(rows.values()))
     _insert_new(session, OutboxMessage, [letters[k] for k in rows if k in new and k in letters])
     result: list[list[str]] = [[] for _ in notices]
+    copies = session.info.setdefault(_COPIES, set())  # the session lives for one unit of work
     for event_key, row in rows.items():  # in the order the targets were listed
         if event_key in new:
             result[owner[event_key]].append(row["recipient"])
+            if row["text"] != notices[owner[event_key]].text:  # a copy for someone away
+                copies.add((row["event"], row["appeal_id"], row["recipient"]))
     return result
+
+
+_COPIES = "koridor.substitute_copies"
+
+
+def copied(session: Session, event: str, appeal_id: int | None, login: str) -> bool:
+    """Whether `login` got a copy of `event` about the appeal as someone's substitute in this transaction."""
+    return (event, appeal_id, login) in session.info.get(_COPIES, ())
 
 
 def _insert_new(session: Session, model, rows: list[dict]) -> set[str]:
