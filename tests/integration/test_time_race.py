@@ -41,7 +41,7 @@ def _until(condition, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"the threads never queued for the instance lock")
+            raise AssertionError("the threads never queued for the instance lock")
         time.sleep(0.02)
 
 
