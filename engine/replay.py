@@ -6,10 +6,12 @@ Every engine run appends one history event whose `replay` column says what the r
 a deadline moved by a calendar override). Replay starts a fresh workflow on the instance's own diagram
 version (the cached spec), applies those records in order with the engine's clock set to each
 event's time (so timers fire exactly when they did), and compares the result with the stored
-instance: status, completed flag, open tasks (BPMN id, organisation, assignee), waiting timers and
-the process variables in `DATA_KEYS`. It also checks each step's `status_to` as it goes, so a
-divergence is named at the step where it starts. Nothing is written: rows are read as plain
-columns and the rebuilt workflow never leaves this module.
+instance: status, completed flag, open tasks (BPMN id, organisation, assignee: the owner of a task
+a substitute holds, `delegated_from`, since routing to substitutes is not the engine's), waiting
+timers and the process variables in `DATA_KEYS`. It also checks each step's `status_to` as it goes,
+so a divergence is named at the step where it starts. Events without a `replay` record (comments,
+files, SLA warnings, `tasks_handed_over` …) are not engine steps and are passed over. Nothing is
+written: rows are read as plain columns and the rebuilt workflow never leaves this module.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import KoridorError
@@ -109,8 +111,9 @@ def replay_instances(session: Session, engine: ProcessEngine, instance_ids: list
                                  .where(HistoryEvent.instance_id.in_(ids)).order_by(HistoryEvent.id)):
             events.setdefault(e.instance_id, []).append(e)
         ready: dict[int, list[tuple]] = {}
+        owner = func.coalesce(InboxTask.delegated_from, InboxTask.assignee)  # a substitute's task is the owner's
         for t in session.execute(select(InboxTask.instance_id, InboxTask.bpmn_id, InboxTask.org_code,
-                                        InboxTask.assignee)
+                                        owner.label("assignee"))
                                  .where(InboxTask.instance_id.in_(ids), InboxTask.state == "open")):
             ready.setdefault(t.instance_id, []).append((t.bpmn_id, t.org_code, t.assignee))
         timers: dict[int, list[tuple]] = {}

@@ -1,9 +1,10 @@
 """Absences and substitutes (issue 5): a user away names a colleague; tasks and notifications follow.
 
 While an absence runs, a task the process assigns to the absent user opens in the substitute's inbox
-(`inbox_tasks.delegated_from` keeps whose it is); `handover` moves the user's open tasks in bulk; what
-the substitute then does is recorded "on behalf of" the absent user (services/actions.py). Cancelling
-an absence gives the tasks still open back to their owner.
+(`inbox_tasks.delegated_from` keeps whose it is); `handover` moves the user's open tasks in bulk and
+records a `tasks_handed_over` event in each affected appeal's history; what the substitute then does
+is recorded "on behalf of" the absent user (services/actions.py). Cancelling an absence gives the
+tasks still open back to their owner.
 """
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, NotPermitted, ValidationFailed
+from engine.history import append_event, lock_chain
 from engine.models import InboxTask
 
 from .context import Actor, Context
 from .models import Absence, Appeal, User
-from .notify import notify
+from .notify import copied, notify
 from .substitutes import substitutes_for
 
 MAX_DAYS = 366
@@ -145,11 +147,28 @@ def handover(ctx: Context, actor: Actor, absence_id: int, login: str = "me") -> 
         absence = _owned(s, actor, login, absence_id)
         if absence.ends_at <= now:
             raise ValidationFailed("Отсутствие уже закончилось", {"absence": ["передать задачи нельзя"]})
-        tasks = list(s.scalars(select(InboxTask).where(InboxTask.state == "open",
-                                                       InboxTask.assignee == absence.login)))
+        mine = (InboxTask.state == "open", InboxTask.assignee == absence.login)
+        for instance_id in sorted(set(s.scalars(select(InboxTask.instance_id).where(*mine))) - {None}):
+            lock_chain(s, instance_id)  # instances first, in id order, as engine steps and the timer sweep
+        tasks = list(s.scalars(select(InboxTask).where(*mine).order_by(InboxTask.id)))  # re-read under the locks
         _delegate(s, tasks, {absence.login: absence.substitute}, now)
+        _record_handover(s, actor, absence, tasks, now)
         uow.commit()
         return {"absence_id": absence.id, "substitute": absence.substitute, "tasks": [t.id for t in tasks]}
+
+
+def _record_handover(session: Session, actor: Actor, absence: Absence, tasks: list[InboxTask], now: datetime) -> None:
+    """One `tasks_handed_over` event per appeal whose tasks moved: who handed over, from whom, to whom,
+    which tasks. Not an engine step (no replay record): replay and audit pass over it like a comment.
+    The caller holds the appeals' instance rows (`lock_chain`), so each append reads a settled chain tip."""
+    by_appeal: dict[int, list[int]] = {}
+    for task in tasks:
+        if task.subject_type == "appeal":
+            by_appeal.setdefault(task.subject_id, []).append(task.id)
+    for appeal in session.scalars(select(Appeal).where(Appeal.id.in_(by_appeal)).order_by(Appeal.id)):
+        append_event(session, "appeal", appeal.id, now, actor.login, None, "tasks_handed_over",
+                     status_from=appeal.status, status_to=appeal.status, instance_id=appeal.instance_id,
+                     data={"from": absence.login, "to": absence.substitute, "tasks": sorted(by_appeal[appeal.id])})
 
 
 def route_new_tasks(session: Session, instance_id: int, now: datetime) -> None:
@@ -173,6 +192,8 @@ def _delegate(session: Session, tasks: list[InboxTask], substitutes: dict[str, s
                         .values(assignee=substitute, delegated_from=owner)
                         .execution_options(synchronize_session=False))
         appeal = appeals.get(task.subject_id) if task.subject_type == "appeal" else None
+        if appeal is not None and copied(session, "task_assigned", appeal.id, substitute):
+            continue  # told already by the copy of the owner's «передано вам» in this same change
         notify(session, [substitute], "task_assigned", appeal,
                f"«{task.title}» (вместо {owner})", now, key=f"t{task.task_uuid}")
 

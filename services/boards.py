@@ -107,7 +107,7 @@ def appeal_case(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]:
     codes |= {c for e in history for k in ("executor_org", "org", "org_from", "org_to")
               if isinstance(c := (e["data"] or {}).get(k), str)}
     logins = {e["actor"] for e in history} | {c["author"] for c in comments} | {f["uploaded_by"] for f in files}
-    logins |= {m for e in history if isinstance(m := (e["data"] or {}).get("manager"), str)}
+    logins |= {m for e in history for key in ("manager", "from", "to") if isinstance(m := (e["data"] or {}).get(key), str)}
     logins |= {e["on_behalf_of"] for e in history if e.get("on_behalf_of")}
     tasks = open_tasks_on(ctx, actor, appeal_id)
     return {"appeal": appeal, "history": history, "comments": comments, "files": files, "trail": trail,

@@ -25,7 +25,7 @@ from engine.runtime import SYSTEM
 
 from .context import Context
 from .models import Appeal, CalendarOverride
-from .notify import notify
+from .notify import Notice, notify, notify_many
 
 KINDS = ("sla_warning", "overdue")
 
@@ -163,9 +163,9 @@ def fire_overdue_many(ctx: Context, session: Session, instance_ids: list[int], n
                            status_from=appeal.status, status_to=appeal.status, instance_id=appeal.instance_id,
                            data={"deadline": appeal.deadline.isoformat(), "notified": notified}))
     append_events(session, events)
-    for appeal, event in zip(late, events, strict=True):  # in-app rows and letters, as the single path
-        notify(session, event["data"]["notified"], "overdue", appeal,
-               f"Просрочен срок ответа по обращению №{appeal.number}", now)
+    notify_many(session, [Notice(event["data"]["notified"], "overdue", appeal,  # in-app rows and letters
+                                 f"Просрочен срок ответа по обращению №{appeal.number}")
+                          for appeal, event in zip(late, events, strict=True)], now)
     return result
 
 

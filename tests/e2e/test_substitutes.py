@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from engine.replay import replay_instance
 from services import directory
+from services.audit import verify_history
+from services.models import Appeal
 from tests.support import PASSWORD, Api, build_world
 
 ABSENCES = "/api/v1/users/me/absences"
@@ -45,6 +48,10 @@ def test_a_new_task_of_someone_away_goes_to_the_substitute_who_acts_on_their_beh
     assert absence["active"] and absence["starts_on"] == "2025-08-18" and absence["substitute"] == "tosno_manager2"
     aid = _accept(people)
     assert owner.tasks() == []
+    notices = sub.get("/api/v1/notifications").get_json()["items"]
+    assert [n["event"] for n in notices] == ["task_assigned"], "one notice for the task routed, not two"
+    assert sub.get("/api/v1/notifications").get_json()["items"][0]["text"] == \
+        f"Обращение №{aid} передано вам (вы замещаете: Tosno_Manager)"
     [task] = sub.tasks()
     assert task["appeal_id"] == aid and task["assignee"] == "tosno_manager2" and task["on_behalf_of"] == "tosno_manager"
 
@@ -77,7 +84,7 @@ def test_the_absence_ending_sends_new_tasks_to_the_owner_again(people, clock):
     assert people["tosno_manager2"].tasks() == []
 
 
-def test_open_tasks_are_handed_over_in_bulk_and_come_back_when_the_absence_is_cancelled(people, client):
+def test_open_tasks_are_handed_over_in_bulk_and_come_back_when_the_absence_is_cancelled(app, ctx, people, client):
     owner, sub = people["tosno_manager"], people["tosno_manager2"]
     first, second = _accept(people), _accept(people)
     assert {t["appeal_id"] for t in owner.tasks()} == {first, second}
@@ -87,6 +94,22 @@ def test_open_tasks_are_handed_over_in_bulk_and_come_back_when_the_absence_is_ca
     assert len(result["tasks"]) == 2 and result["substitute"] == "tosno_manager2"
     assert owner.tasks() == [] and {t["on_behalf_of"] for t in sub.tasks()} == {"tosno_manager"}
     assert owner.post(f"{ABSENCES}/{absence['id']}/handover").get_json()["tasks"] == [], "twice is harmless"
+    for aid in (first, second):  # one history event per appeal, and only for the handover that moved tasks
+        history = people["moderator"].get(f"/api/v1/appeals/{aid}/history").get_json()["items"]
+        [event] = [h for h in history if h["action"] == "tasks_handed_over"]
+        assert event["actor"] == "tosno_manager" and event["data"]["from"] == "tosno_manager"
+        assert event["data"]["to"] == "tosno_manager2" and len(event["data"]["tasks"]) == 1
+        assert set(event["data"]["tasks"]) <= set(result["tasks"])
+    assert verify_history(ctx).ok, "the events are on the appeals' hash chains"
+    with ctx.db.unit_of_work() as uow:
+        for aid in (first, second):
+            instance_id = uow.session.get(Appeal, aid).instance_id
+            assert replay_instance(uow.session, ctx.engine, instance_id).matches, "replay passes over the event"
+    browser = app.test_client()
+    token = CSRF.search(browser.get("/login").get_data(as_text=True)).group(1)
+    browser.post("/login", data={"login": "moderator", "password": PASSWORD, "csrf_token": token})
+    html = browser.get(f"/appeals/{first}").get_data(as_text=True)
+    assert "Задачи переданы замещающему" in html and "Кому переданы" in html and "Tosno_Manager2" in html
 
     sub.do(first, "take")
     cancelled = owner.client.delete(f"{ABSENCES}/{absence['id']}", headers=owner.headers).get_json()
