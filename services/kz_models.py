@@ -49,3 +49,17 @@ class MrpRate(Base):
     mrp: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KzMessage(Base):
+    """A message of a project's chat (seed 003 item 42: «оперативное взаимодействие участников процесса
+    через чат в НЦИП»)."""
+
+    __tablename__ = "kz_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    author_org: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

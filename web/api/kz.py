@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.errors import ValidationFailed
-from services import kz_initiatives, kz_projects, kz_reports, kz_roadmap, kz_scoring, spreadsheets
+from services import kz_initiatives, kz_module1, kz_projects, kz_reports, kz_roadmap, kz_scoring, spreadsheets
 
 from ..auth import ctx, current_actor, login_required
 from . import bp, json_body
@@ -29,6 +29,30 @@ def kz_list_projects():
 @login_required
 def kz_get_project(project_id: int):
     return jsonify(kz_roadmap.get_project(ctx(), current_actor(), project_id))
+
+
+@bp.post("/kz/projects/<int:project_id>/meetings")
+@login_required
+def kz_add_meeting(project_id: int):
+    return jsonify(kz_module1.add_meeting(ctx(), current_actor(), project_id, json_body())), 201
+
+
+@bp.put("/kz/projects/<int:project_id>/visit")
+@login_required
+def kz_record_visit(project_id: int):
+    return jsonify(kz_module1.record_visit(ctx(), current_actor(), project_id, json_body()))
+
+
+@bp.get("/kz/projects/<int:project_id>/messages")
+@login_required
+def kz_list_messages(project_id: int):
+    return jsonify(kz_module1.list_messages(ctx(), current_actor(), project_id))
+
+
+@bp.post("/kz/projects/<int:project_id>/messages")
+@login_required
+def kz_post_message(project_id: int):
+    return jsonify(kz_module1.post_message(ctx(), current_actor(), project_id, json_body())), 201
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap")
