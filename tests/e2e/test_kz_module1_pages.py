@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from services.kz_models import KzMessage
 from tests import kz_support
 from tests.e2e.test_pages_staff import Person
-from tests.kz_support import PASSPORT, almaty, do, start_project
+from tests.kz_support import PASSPORT, add_roadmap, almaty, do, start_project
 
 kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
 
@@ -76,3 +76,33 @@ def test_back_to_the_initiative_from_the_task_page(kz, kz_app, clock):
     assert response.status_code == 302
     project = kz["initiator"].get(f"/api/v1/kz/projects/{pid}").get_json()
     assert project["status"] == "initiative_returned" and project["returned_to_initiative"][0]["reason"] == "меняется регион"
+
+
+def test_a_roadmap_task_is_changed_and_deleted_in_the_page(kz, kz_app, clock):
+    clock.now = almaty(date(2025, 3, 5))
+    pid = start_project(kz, clock)
+    do(kz["akimat"], pid, "create_passport", **PASSPORT)
+    ids = add_roadmap(kz, pid)
+    initiator, chamber = Person(kz_app, "initiator"), Person(kz_app, "chamber")
+    url = f"/kz/projects/{pid}"
+    assert f'action="{url}/roadmap/{ids[0]}/edit"' in initiator.html(url)
+    assert f'action="{url}/roadmap/{ids[0]}/edit"' not in chamber.html(url)
+
+    form = {"stage": "pre_investment", "title": "", "due_date": "2025-05-20", "responsible": "Акимат",
+            "expected_result": "", "support_measures": "", "risks": ""}
+    response = initiator.post(f"{url}/roadmap/{ids[0]}/edit", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Задача: обязательное поле" in html and 'value="2025-05-20"' in html
+    task = kz["akimat"].get(f"/api/v1/kz/projects/{pid}").get_json()["roadmap"][0]
+    assert (task["title"], task["due_date"]) == ("ТЭО и земельный участок", "2025-05-15")  # nothing written
+
+    response = initiator.post(f"{url}/roadmap/{ids[0]}/edit", {**form, "title": "ТЭО, участок и ТУ"},
+                              follow_redirects=True)
+    assert response.status_code == 200 and "ТЭО, участок и ТУ" in response.get_data(as_text=True)
+    task = kz["akimat"].get(f"/api/v1/kz/projects/{pid}").get_json()["roadmap"][0]
+    assert (task["title"], task["due_date"], task["responsible"], task["risks"]) == (
+        "ТЭО, участок и ТУ", "2025-05-20", "Акимат", None)
+    assert chamber.post(f"{url}/roadmap/{ids[1]}/delete").status_code == 403
+    assert initiator.post(f"{url}/roadmap/{ids[1]}/delete").status_code == 302
+    assert [t["id"] for t in kz["akimat"].get(f"/api/v1/kz/projects/{pid}").get_json()["roadmap"]] == [ids[0], ids[2]]
+    do(kz["akimat"], pid, "submit", expect=422)  # the investment stage is gone now (item 48)

@@ -147,3 +147,21 @@ def kz_record_visit(project_id: int):
 @handle_errors
 def kz_post_message(project_id: int):
     return _run(project_id, "chat", kz_module1.post_message, project_id, _form(("text",)))
+
+
+@bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/edit")
+@login_required
+@handle_errors
+def kz_update_roadmap_task(project_id: int, task_id: int):
+    """Items 47, 50: a task changed while the roadmap is formed or returned (an empty optional text is
+    cleared; an empty required field is the service's 422)."""
+    body = {name: request.form.get(name, "").strip() for name in ROADMAP_FIELDS if name in request.form}
+    body = {k: (v or None) if k in ("expected_result", "support_measures", "risks") else v for k, v in body.items()}
+    return _run(project_id, f"edit-{task_id}", kz_roadmap.update_task, task_id, body)
+
+
+@bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/delete")
+@login_required
+@handle_errors
+def kz_delete_roadmap_task(project_id: int, task_id: int):
+    return _run(project_id, f"edit-{task_id}", kz_roadmap.delete_task, task_id)
