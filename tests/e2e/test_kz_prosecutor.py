@@ -10,6 +10,7 @@ import pytest
 from services import directory
 from services.models import User
 from tests import kz_support
+from tests.e2e.test_pages_staff import Person
 from tests.kz_support import PASSPORT, almaty, do, start_project
 
 kz_app, kz = kz_support.kz_app, kz_support.kz  # the Kazakhstan world's fixtures
@@ -86,3 +87,30 @@ def test_a_central_body_measure_goes_to_the_general_office(kz, offices, clock):
     # The akimat did not send it and is no reader of the General Prosecutor's cases of others.
     assert kz["akimat"].get(f"/api/v1/kz/projects/{pid}/prosecutor-cases").get_json()["items"] == []
     assert [c["id"] for c in kz["analyst"].get(f"/api/v1/kz/projects/{pid}/prosecutor-cases").get_json()["items"]] == [case["id"]]
+
+
+def test_the_filter_in_the_pages(kz, kz_app, offices, clock):
+    clock.now = almaty(date(2025, 3, 5))
+    pid = start_project(kz, clock)
+    akimat, prok, chamber = Person(kz_app, "akimat"), Person(kz_app, "prok"), Person(kz_app, "chamber")
+    url = f"/kz/projects/{pid}"
+    page = akimat.html(url)
+    assert "Направить меру на согласование" in page and "Прокуратура Алматинской области" in page
+    assert "Направить меру на согласование" not in chamber.html(url)
+    response = akimat.post(f"{url}/prosecutor-cases", {**MEASURE, "act": ""})
+    assert response.status_code == 422 and "Акт: обязательное поле" in response.get_data(as_text=True)
+    assert kz["analyst"].get(f"/api/v1/kz/projects/{pid}/prosecutor-cases").get_json()["items"] == []
+    assert akimat.post(f"{url}/prosecutor-cases", MEASURE).status_code == 302
+
+    queue = prok.html("/kz/prosecutor-cases")
+    assert 'href="/kz/prosecutor-cases"' in queue and f'href="/kz/projects/{pid}"' in queue
+    assert "приостановление действия или отзыв разрешений" in queue
+    case = kz["prok"].get("/api/v1/kz/prosecutor-cases").get_json()["items"][0]["id"]
+    assert f"{url}/prosecutor-cases/{case}/decide" in prok.html(url)
+    assert f"{url}/prosecutor-cases/{case}/decide" not in akimat.html(url)
+    response = prok.post(f"{url}/prosecutor-cases/{case}/decide", {"decision": "refuse", "comment": ""})
+    assert response.status_code == 422
+    response = prok.post(f"{url}/prosecutor-cases/{case}/decide", {"decision": "approve"}, follow_redirects=True)
+    assert response.status_code == 200 and "согласовано · 05.03.2025" in response.get_data(as_text=True)
+    assert "Мер нет" in prok.html("/kz/prosecutor-cases")
+    assert akimat.get("/kz/prosecutor-cases").status_code == 403

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidTransition, ValidationFailed
-from services import inbox, kz_initiatives, kz_module1, kz_roadmap
+from services import inbox, kz_initiatives, kz_module1, kz_prosecutor, kz_roadmap
 from services.directory import list_orgs
 from services.kz_roadmap import EDITABLE
 from services.kz_status import STAGE_OF
@@ -80,8 +80,11 @@ def render_project(project_id: int, failed: str | None = None, errors: dict | No
                or (who.has("initiator") and who.org_code == p["initiator_org"]))}
     tasks = [t for t in inbox.list_tasks(ctx(), who) if t.get("project_id") == project_id]
     chat = kz_module1.list_messages(ctx(), who, project_id)
+    may["propose"] = who.has("local_exec", "authorized_body", "initiator") and who.org_kind in kz_prosecutor.LEVEL_OF
+    cases = kz_prosecutor.list_cases(ctx(), who, project_id)
     return render_template("pages/kz/project.html", p=p, may=may, my_tasks=tasks, chat=chat, failed=failed,
-                           errors=errors or {}, message=message, values=values or {}), status
+                           errors=errors or {}, message=message, values=values or {}, cases=cases,
+                           measures=kz_prosecutor.MEASURES, offices=_orgs("prosecutor") if may["propose"] else []), status
 
 
 def _run(project_id: int, form: str, action, *args):
