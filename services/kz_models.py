@@ -49,3 +49,40 @@ class MrpRate(Base):
     mrp: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KzMessage(Base):
+    """A message of a project's chat (seed 003 item 42: «оперативное взаимодействие участников процесса
+    через чат в НЦИП»)."""
+
+    __tablename__ = "kz_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    author_org: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KzProsecutorCase(Base):
+    """A measure against an investor sent for the prosecutor's approval (seed 003 items 57–60,
+    «Прокурорский фильтр»)."""
+
+    __tablename__ = "kz_prosecutor_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    measure: Mapped[str] = mapped_column(String(40))
+    act: Mapped[str] = mapped_column(Text)
+    justification: Mapped[str] = mapped_column(Text)
+    body_org: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(120))
+    prosecutor_org: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -29,7 +29,8 @@ from .kz_models import ROADMAP_STAGES, KzRoadmapTask
 from .kz_scoring import place_in_pool
 from .kz_status import KZ_FINAL, STAGE_OF, SUSPENSION_GROUNDS
 from .kz_views import project_view
-from .models import CalendarOverride, Organisation, Project
+from .models import CalendarOverride, Organisation, Project, User
+from .notify import notify
 
 KZ = get_pack("kazakhstan")
 TZ = ZoneInfo(KZ.timezone)
@@ -171,11 +172,34 @@ def _apply(ctx: Context, s: Session, actor: Actor, project: Project, step: str, 
         until = date.fromisoformat(contract) if contract else _add_years(today, MONITORING_YEARS)
         details.update(monitoring_from=today.isoformat(), monitoring_until=until.isoformat())
         extra = {"monitoring_until": end_of_day(until).isoformat()}
+    elif step in ("roadmap", "implementation") and action == "to_initiative":
+        _back_to_initiative(s, actor, project, details, fields["reason"], now)
+    elif step == "initiative_fix" and action == "resubmit" and details.pop("reinitiated", False):
+        # Item 41: the card is an initiative again; the local executive body has 30 days (item 40) anew.
+        review_due = today + timedelta(days=INITIATIVE_DAYS)
+        history = {"due_from": details["review_due"], "due_to": review_due.isoformat()}
+        details["review_due"] = review_due.isoformat()
+        extra = {"review_due_at": end_of_day(review_due).isoformat()}
     elif step == "monitoring" and action == "record":
         details.setdefault("monitoring_notes", []).append({"by": actor.login, "at": now.isoformat(), "note": fields["note"]})
     project.details = details
     project.info_updated_at = now
     return extra, history
+
+
+def _back_to_initiative(s: Session, actor: Actor, project: Project, details: dict[str, Any], reason: str,
+                        now: datetime) -> None:
+    """Item 41: the project's conditions or region changed — the local executive body turns the card
+    back into an initiative for the initiator to rework, and the authorized body is notified."""
+    details.setdefault("returned_to_initiative", []).append(
+        {"by": actor.login, "from_status": project.status, "reason": reason, "on": local_day(now).isoformat()})
+    details["reinitiated"] = True
+    authorized = s.scalar(select(Organisation.code).where(Organisation.kind == "authorized_body").order_by(Organisation.id))
+    logins = [u.login for u in s.scalars(select(User).where(User.org_code == authorized, User.active.is_(True))
+                                         .order_by(User.id)) if "authorized_body" in u.role_list]
+    text = f"Проект «{project.name}» переведён в инициативу и возвращён органу-инициатору (п. 41): {reason}"
+    notify(s, [*logins, details.get("initiator")], "kz_to_initiative", None, text, now,
+           key=f"kz_project-{project.id}-{now.isoformat()}")
 
 
 def complete(ctx: Context, s: Session, actor: Actor, task, spec, action: str, fields: dict[str, Any],

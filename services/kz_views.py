@@ -66,7 +66,8 @@ def project_view(s: Session, project: Project, now: datetime, roadmap: bool = Tr
         "extended": details.get("extended", False), "roadmap_due": details.get("roadmap_due"),
         "fix_due": details.get("fix_due"), "remarks": details.get("remarks", []),
         "suspension": details.get("suspension"), "monitoring_from": details.get("monitoring_from"),
-        "monitoring_until": details.get("monitoring_until"), "created_at": project.created_at.isoformat(),
+        "monitoring_until": details.get("monitoring_until"),
+        "returned_to_initiative": details.get("returned_to_initiative", []), "created_at": project.created_at.isoformat(),
         "closed_at": project.closed_at.isoformat() if project.closed_at else None,
     }
     if roadmap:

@@ -19,7 +19,7 @@ NODES = {
     "start": (180, 160), "fix_initiative": (470, 160), "gw_fix": (330, 160), "end_withdrawn": (330, 90),
     "fix_roadmap": (1110, 160),
     # local executive body (y 260..500)
-    "review_initiative": (330, 380), "gw_review": (470, 380), "build_roadmap": (600, 380),
+    "review_initiative": (330, 380), "gw_review": (470, 380), "build_roadmap": (580, 380), "gw_roadmap": (680, 380),
     "implement": (1500, 380), "gw_implement": (1630, 380), "suspended": (1630, 300),
     # investor (y 500..660)
     "approve_investor": (880, 580),
@@ -40,6 +40,8 @@ EDGES = {
     "f_suspend": [("gw_suspension", "suspended")],
     "f_refused": [("gw_suspension", 1100), (1470, 1100), (1470, 460)],
     "f_record": [("gw_monitoring", 930), (1940, 930)],
+    "f_roadmap_back": [("gw_roadmap", 235), (490, 235)],          # item 41: back to the initiative
+    "f_implement_back": [("gw_implement", 450), (1720, 450), (1720, 220), (505, 220)],
 }
 LABELS: dict = {}
 

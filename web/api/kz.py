@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.errors import ValidationFailed
-from services import kz_initiatives, kz_projects, kz_reports, kz_roadmap, kz_scoring, spreadsheets
+from services import (
+    kz_initiatives,
+    kz_module1,
+    kz_projects,
+    kz_prosecutor,
+    kz_reports,
+    kz_roadmap,
+    kz_scoring,
+    spreadsheets,
+)
 
 from ..auth import ctx, current_actor, login_required
 from . import bp, json_body
@@ -29,6 +38,55 @@ def kz_list_projects():
 @login_required
 def kz_get_project(project_id: int):
     return jsonify(kz_roadmap.get_project(ctx(), current_actor(), project_id))
+
+
+@bp.post("/kz/projects/<int:project_id>/meetings")
+@login_required
+def kz_add_meeting(project_id: int):
+    return jsonify(kz_module1.add_meeting(ctx(), current_actor(), project_id, json_body())), 201
+
+
+@bp.put("/kz/projects/<int:project_id>/visit")
+@login_required
+def kz_record_visit(project_id: int):
+    return jsonify(kz_module1.record_visit(ctx(), current_actor(), project_id, json_body()))
+
+
+@bp.get("/kz/projects/<int:project_id>/messages")
+@login_required
+def kz_list_messages(project_id: int):
+    return jsonify(kz_module1.list_messages(ctx(), current_actor(), project_id))
+
+
+@bp.post("/kz/projects/<int:project_id>/messages")
+@login_required
+def kz_post_message(project_id: int):
+    return jsonify(kz_module1.post_message(ctx(), current_actor(), project_id, json_body())), 201
+
+
+@bp.get("/kz/projects/<int:project_id>/prosecutor-cases")
+@login_required
+def kz_list_prosecutor_cases(project_id: int):
+    return jsonify({"items": kz_prosecutor.list_cases(ctx(), current_actor(), project_id)})
+
+
+@bp.post("/kz/projects/<int:project_id>/prosecutor-cases")
+@login_required
+def kz_submit_prosecutor_case(project_id: int):
+    return jsonify(kz_prosecutor.submit(ctx(), current_actor(), project_id, json_body())), 201
+
+
+@bp.get("/kz/prosecutor-cases")
+@login_required
+def kz_prosecutor_queue():
+    state = request.args.get("state", "pending") or None
+    return jsonify({"items": kz_prosecutor.office_queue(ctx(), current_actor(), state)})
+
+
+@bp.post("/kz/prosecutor-cases/<int:case_id>/decide")
+@login_required
+def kz_decide_prosecutor_case(case_id: int):
+    return jsonify(kz_prosecutor.decide(ctx(), current_actor(), case_id, json_body()))
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap")

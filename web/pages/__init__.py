@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                intake_page,
                kz_forms,
                kz_pages,
+               kz_prosecutor_page,
                labels,
                notify_page,
                projects_page,

@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidTransition, ValidationFailed
-from services import inbox, kz_initiatives, kz_roadmap
+from services import inbox, kz_initiatives, kz_module1, kz_prosecutor, kz_roadmap
 from services.directory import list_orgs
 from services.kz_roadmap import EDITABLE
+from services.kz_status import STAGE_OF
 
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
@@ -19,6 +20,8 @@ INITIATIVE_FIELDS = ("name", "region", "local_exec_org", "company_org", "company
                      "company_sector", "company_size", "company_contact", "kyc_passed", "kyc_notes", "meeting_date",
                      "meeting_participants", "meeting_subject", "meeting_agreements", "visit_held_on",
                      "visit_purpose", "visit_responsible", "visit_outcome")
+MEETING_FIELDS = ("date", "participants", "subject", "agreements")
+VISIT_FIELDS = ("held_on", "purpose", "responsible", "outcome")
 ROADMAP_FIELDS = ("stage", "title", "due_date", "responsible", "expected_result", "support_measures", "risks")
 
 
@@ -71,10 +74,17 @@ def render_project(project_id: int, failed: str | None = None, errors: dict | No
     may = {"edit": p["status"] in EDITABLE and ((who.has("local_exec") and who.org_code == p["local_exec_org"])
                                                 or (who.has("initiator") and who.org_code == p["initiator_org"])),
            "complete": p["status"] == "with_roadmap" and who.has("local_exec") and who.org_code == p["local_exec_org"],
-           "validate": who.has("chamber")}
+           "validate": who.has("chamber"),
+           "module1": STAGE_OF.get(p["status"]) == "initiative" and p["status"] != "withdrawn" and (
+               (who.has("local_exec") and who.org_code == p["local_exec_org"])
+               or (who.has("initiator") and who.org_code == p["initiator_org"]))}
     tasks = [t for t in inbox.list_tasks(ctx(), who) if t.get("project_id") == project_id]
-    return render_template("pages/kz/project.html", p=p, may=may, my_tasks=tasks, failed=failed, errors=errors or {},
-                           message=message, values=values or {}), status
+    chat = kz_module1.list_messages(ctx(), who, project_id)
+    may["propose"] = who.has("local_exec", "authorized_body", "initiator") and who.org_kind in kz_prosecutor.LEVEL_OF
+    cases = kz_prosecutor.list_cases(ctx(), who, project_id)
+    return render_template("pages/kz/project.html", p=p, may=may, my_tasks=tasks, chat=chat, failed=failed,
+                           errors=errors or {}, message=message, values=values or {}, cases=cases,
+                           measures=kz_prosecutor.MEASURES, offices=_orgs("prosecutor") if may["propose"] else []), status
 
 
 def _run(project_id: int, form: str, action, *args):
@@ -114,3 +124,47 @@ def kz_validate_roadmap_task(project_id: int, task_id: int):
     body = {"accepted": {"accept": True, "reject": False}.get(decision, decision),
             "comment": request.form.get("comment", "").strip() or None}
     return _run(project_id, f"validate-{task_id}", kz_roadmap.validate_task, task_id, body)
+
+
+def _form(names: tuple[str, ...]) -> dict[str, str]:
+    """The filled fields of a page form (an empty one is left out, so the service names what is missing)."""
+    return {n: v for n in names if (v := request.form.get(n, "").strip())}
+
+
+@bp.post("/kz/projects/<int:project_id>/meetings")
+@login_required
+@handle_errors
+def kz_add_meeting(project_id: int):
+    return _run(project_id, "meeting", kz_module1.add_meeting, project_id, _form(MEETING_FIELDS))
+
+
+@bp.post("/kz/projects/<int:project_id>/visit")
+@login_required
+@handle_errors
+def kz_record_visit(project_id: int):
+    return _run(project_id, "visit", kz_module1.record_visit, project_id, _form(VISIT_FIELDS))
+
+
+@bp.post("/kz/projects/<int:project_id>/messages")
+@login_required
+@handle_errors
+def kz_post_message(project_id: int):
+    return _run(project_id, "chat", kz_module1.post_message, project_id, _form(("text",)))
+
+
+@bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/edit")
+@login_required
+@handle_errors
+def kz_update_roadmap_task(project_id: int, task_id: int):
+    """Items 47, 50: a task changed while the roadmap is formed or returned (an empty optional text is
+    cleared; an empty required field is the service's 422)."""
+    body = {name: request.form.get(name, "").strip() for name in ROADMAP_FIELDS if name in request.form}
+    body = {k: (v or None) if k in ("expected_result", "support_measures", "risks") else v for k, v in body.items()}
+    return _run(project_id, f"edit-{task_id}", kz_roadmap.update_task, task_id, body)
+
+
+@bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/delete")
+@login_required
+@handle_errors
+def kz_delete_roadmap_task(project_id: int, task_id: int):
+    return _run(project_id, f"edit-{task_id}", kz_roadmap.delete_task, task_id)
