@@ -125,8 +125,9 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
                 setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
-        if "route" in fields:  # Moscow: one of the three typical algorithms
+        if "route" in fields or "co_orgs" in fields:  # Moscow: one of the three typical algorithms
             extra.update(moscow_routes.route_parts(s, appeal, org.code, fields, now))
+        extra["control_org"] = moscow_routes.control_org(s, org.code, appeal.agency_org)
         notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", now)
     elif action == "kb_answer" and step == "moderation":
         extra, history = moscow_routes.kb_answer(ctx, s, actor, appeal, fields, now)
@@ -141,7 +142,8 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         history = {"org_from": appeal.executor_org, "org_to": org.code}
         appeal.executor_org, appeal.manager_login = org.code, None
         _route(s, appeal, org.code, now)
-        extra = {"executor_org": org.code, "manager": None}
+        extra = {"executor_org": org.code, "manager": None,
+                 "control_org": moscow_routes.control_org(s, org.code, appeal.agency_org)}
         notify(s, [appeal.coordinator_login], "redirected", appeal,
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":

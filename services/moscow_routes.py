@@ -20,7 +20,7 @@ from engine.errors import ValidationFailed
 
 from . import knowledge
 from .context import Actor, Context
-from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation
+from .models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation, User
 from .notify import notify
 
 ROUTES = ("single", "several", "omsu")
@@ -35,7 +35,7 @@ def _routed(session: Session, appeal: Appeal, code: str, now: datetime) -> None:
 def route_parts(session: Session, appeal: Appeal, lead: str, fields: dict[str, Any],
                 now: datetime) -> dict[str, Any]:
     """Check the algorithm and the participating organisations; the process data of the parts queue."""
-    route = fields["route"]
+    route = fields.get("route") or "single"
     if route not in ROUTES:
         raise ValidationFailed("Неизвестный алгоритм отработки", {"route": [f"одно из: {', '.join(ROUTES)}"]})
     codes = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", fields.get("co_orgs") or "") if c))
@@ -63,6 +63,14 @@ def route_parts(session: Session, appeal: Appeal, lead: str, fields: dict[str, A
     for code in codes:
         _routed(session, appeal, code, now)
     return {"route": route, "part_orgs": codes, "part_org": codes[0], "parts_left": len(codes)}
+
+
+def control_org(session: Session, executor: str, agency: str) -> str:
+    """Who controls the answer: the executing body when it has an active head (deputy minister,
+    deputy head of the municipality), else the single window (ЦУР)."""
+    head = session.scalar(select(User.login).where(User.org_code == executor, User.active.is_(True),
+                                                   User.roles.like("%head%")).limit(1))
+    return executor if head else agency
 
 
 def next_part(ctx: Context, session: Session, appeal: Appeal, org_code: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -149,3 +149,12 @@ def test_the_knowledge_base_answers_only_simple_consultations_and_rework_returns
     assert mos["moderator"].task_for(appeal["id"])["name"] == "moderate"
     mos["moderator"].do(appeal["id"], "accept", executor_org="mingrad", route="single")
     assert _execute(mos, appeal["id"], "grad_spec", "grad_deputy")["status_to"] == "resolved"
+
+
+def test_without_a_route_one_agency_and_a_body_without_a_deputy_head_is_controlled_by_the_cur(mos):
+    appeal = _file(mos["investor"], "land.plots.permitted_use_change")
+    mos["moderator"].do(appeal["id"], "accept", expect=422, executor_org="khimki", co_orgs="mintrans")
+    mos["moderator"].do(appeal["id"], "accept", executor_org="khimki")  # no route: one agency
+    mos["khimki_spec"].do(appeal["id"], "take")
+    mos["khimki_spec"].do(appeal["id"], "answer", text="Вид использования изменён", outcome="resolved")
+    assert mos["cur_head"].do(appeal["id"], "approve")["status_to"] == "considered"
