@@ -72,7 +72,7 @@ class _Run:
 class ProcessEngine:
     """Runs BPMN processes for Koridor; one instance per subject (appeal, project)."""
 
-    def __init__(self, operations: frozenset[str] = frozenset({"escalate_overdue", "auto_close"}),
+    def __init__(self, operations: frozenset[str] = frozenset({"escalate_overdue", "auto_close", "escalate_first_late"}),
                  cache: SpecCache | None = None):
         self.operations = operations
         self.cache = cache or SpecCache()

@@ -18,7 +18,7 @@ from engine.models import HistoryEvent
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
-from . import sla
+from . import moscow_routes, sla
 from .appeals import appeal_view
 from .context import Actor, Context
 from .effects import apply_run
@@ -33,7 +33,9 @@ COMMENT_KINDS = {("moderation", "clarify"): ("clarification_request", "question"
                  ("clarification", "reply"): ("clarification_reply", "text"),
                  ("moderation", "reject"): ("rejection", "reason"),
                  ("approval", "return"): ("remarks", "remarks"),
-                 ("rating", "rework"): ("rework_reason", "reason")}
+                 ("rating", "rework"): ("rework_reason", "reason"),
+                 ("first_response", "respond"): ("first_response", "text"),  # Moscow (seed 004)
+                 ("contribution", "part"): ("agency_part", "text")}
 
 
 def _clean(spec: ActionSpec, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -100,7 +102,8 @@ def _route(session: Session, appeal: Appeal, org_code: str, now: datetime) -> No
 
 
 def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, action: str,
-           fields: dict[str, Any], now: datetime, on_behalf_of: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+           fields: dict[str, Any], now: datetime, on_behalf_of: str | None = None,
+           part_org: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The appeal's side of an action (keyed by the task's declared step and the action name):
     returns (process data changes, extra history data). A substitute acts `on_behalf_of` someone away:
     what they take stays the absent colleague's."""
@@ -122,7 +125,16 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
                 setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
         _route(s, appeal, org.code, now)
         extra = {"executor_org": org.code, "manager": manager or None, "coordinator": appeal.coordinator_login}
+        if "route" in fields or "co_orgs" in fields:  # Moscow: one of the three typical algorithms
+            extra.update(moscow_routes.route_parts(s, appeal, org.code, fields, now))
+        extra["control_org"] = moscow_routes.control_org(s, org.code, appeal.agency_org)
         notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", now)
+    elif action == "kb_answer" and step == "moderation":
+        extra, history = moscow_routes.kb_answer(ctx, s, actor, appeal, fields, now)
+    elif action == "part" and step == "contribution":
+        extra, history = moscow_routes.next_part(ctx, s, appeal, part_org)
+    elif action == "respond" and step == "first_response":
+        moscow_routes.first_response(s, appeal, now)
     elif action == "redirect":
         org = _executor(s, fields["org"], "org")
         if org.code == appeal.executor_org:
@@ -130,7 +142,8 @@ def _apply(ctx: Context, s: Session, actor: Actor, appeal: Appeal, step: str, ac
         history = {"org_from": appeal.executor_org, "org_to": org.code}
         appeal.executor_org, appeal.manager_login = org.code, None
         _route(s, appeal, org.code, now)
-        extra = {"executor_org": org.code, "manager": None}
+        extra = {"executor_org": org.code, "manager": None,
+                 "control_org": moscow_routes.control_org(s, org.code, appeal.agency_org)}
         notify(s, [appeal.coordinator_login], "redirected", appeal,
                 f"Обращение №{appeal.number} перенаправлено в {org.name}", now)
     elif action == "take":
@@ -208,7 +221,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         appeal = s.get(Appeal, task.subject_id)
         clock_before = (appeal.deadline_at, appeal.answered_at)
         on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
-        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of)
+        extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of, task.org_code)
         if on_behalf_of:
             history["on_behalf_of"] = on_behalf_of
         result: RunResult = ctx.engine.complete(

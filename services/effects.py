@@ -12,6 +12,7 @@ from . import sla
 from .absences import route_new_tasks
 from .appeals import FINAL
 from .models import Appeal
+from .notify import notify
 
 
 def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | None:
@@ -24,6 +25,13 @@ def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | No
     for effect in result.effects:
         if effect.operation == "escalate_overdue":
             sla.mark_overdue(session, appeal, now, result.status_to)
+        elif effect.operation == "escalate_first_late":  # Moscow: no first response on the receipt day
+            append_event(session, "appeal", appeal.id, now, SYSTEM, None, "first_response_overdue",
+                         status_from=result.status_to, status_to=result.status_to,
+                         data={"manager": appeal.manager_login, "executor_org": appeal.executor_org},
+                         instance_id=appeal.instance_id)
+            notify(session, [appeal.coordinator_login, appeal.head_login], "first_response_overdue", appeal,
+                   f"Не дан первичный ответ по обращению №{appeal.number}", now)
         elif effect.operation == "auto_close":  # investor silence: the answer's outcome stands
             appeal.rating = None
             append_event(session, "appeal", appeal.id, now, SYSTEM, None, "closed_by_system",

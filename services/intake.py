@@ -135,6 +135,8 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
                 # (clarification reply, rating) until one exists
                 "investor": investor or actor.login, "head": head, "appeal_type": appeal.appeal_type,
                 "deadline": deadline.deadline.isoformat(), "deadline_at": deadline_at.isoformat()}
+        if deadline.first_response is not None:  # Moscow complex consultation (seed 004): the first response
+            data["first_response_at"] = end_of_day(ctx, deadline.first_response).isoformat()
         role = "investor" if actor.has("investor") else "operator"
         result = ctx.engine.start(s, PROCESS_ID, "appeal", appeal.id, data, actor.login, role, now)
         appeal.instance_id = result.instance_id

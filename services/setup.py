@@ -20,9 +20,11 @@ from .projects import list_projects, update_project
 from .settings import ROOT
 
 BPMN_DIR = ROOT / "workflows" / "bpmn"
-# Each pack's diagrams; the Leningrad appeal lifecycle is the shared base for now.
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("appeal.bpmn",),
+# Each pack's diagrams; the Leningrad appeal lifecycle is the shared base, Moscow has its own (seed 004).
+PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("moscow_appeal.bpmn",),
                  "kazakhstan": ("appeal.bpmn", "kz_project.bpmn")}
+# A pack's own file deployed under a shared process id (the services start process `appeal`).
+DIAGRAM_PROCESS = {"moscow_appeal.bpmn": "appeal"}
 DMN_DIR = ROOT / "workflows" / "dmn"
 # Decision models (DMN) every pack deploys: POST /api/v1/green-corridor/score evaluates green_corridor.
 PACK_DECISIONS = ("green_corridor.dmn",)
@@ -37,7 +39,7 @@ def init_system(ctx: Context) -> list[dict]:
     paths = [BPMN_DIR / name for name in PACK_DIAGRAMS[ctx.pack.code]] + [DMN_DIR / name for name in PACK_DECISIONS]
     for path in paths:
         name = path.name
-        if path.stem in current:  # never replace what an analyst deployed since
+        if DIAGRAM_PROCESS.get(name, path.stem) in current:  # never replace what an analyst deployed since
             continue
         deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
     ensure_mrp_defaults(ctx)

@@ -91,6 +91,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/v1/auth/token": {"post": _op("Sign in: login and password to a bearer token", "TokenRequest",
                                             "TokenResponse", auth=False)},
         "/api/v1/classifier": {"get": _op("The pack's classifier tree (category → subcategory → fact)")},
+        "/api/v1/knowledge-base": {"get": _op("The pack's knowledge base of answer scripts (Moscow, seed 004)",
+                                              out="List", params=[_query("q", "words, each in the article"),
+                                                                  _query("fact", "articles of a classifier fact")])},
         "/api/v1/classifier/deadline": {"post": _op("Appeal type and deadline for a fact and a receipt time",
                                                      "DeadlineRequest", "DeadlineResponse")},
         "/api/v1/appeals": {

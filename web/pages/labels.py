@@ -86,7 +86,8 @@ def _outcomes() -> dict[str, str]:
 def _comment_kinds() -> dict[str, str]:
     return {"comment": _("Комментарий"), "clarification_request": _("Запрос уточнения"),
             "clarification_reply": _("Уточнение инвестора"), "rejection": _("Причина отклонения"),
-            "remarks": _("Замечания руководителя"), "rework_reason": _("Причина доработки")}
+            "remarks": _("Замечания руководителя"), "rework_reason": _("Причина доработки"),
+            "first_response": _("Первичный ответ"), "agency_part": _("Часть ответа ведомства")}
 
 
 def channel_labels() -> dict[str, str]:
