@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
-from engine.models import HistoryEvent
+from engine.models import HistoryEvent, InboxTask
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
@@ -194,6 +194,9 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         raise ValidationFailed("Не указано действие", {"action": ["обязательное поле"]})
     with ctx.db.unit_of_work() as uow:
         s = uow.session
+        rows = s.execute(select(InboxTask, Appeal).outerjoin(  # task and appeal in one round trip; locate_task
+            Appeal, and_(InboxTask.subject_type == "appeal", Appeal.id == InboxTask.subject_id))  # finds the task
+            .where(InboxTask.id == task_id)).first()  # in the identity map
         task = locate_task(s, actor, task_id)
         spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
         if action not in spec.actions:
@@ -205,15 +208,15 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
             response = complete_other(ctx, s, actor, task, spec, action, fields, now)
             uow.commit()
             return response
-        appeal = s.get(Appeal, task.subject_id)
+        appeal = rows.Appeal if rows.Appeal is not None else s.get(Appeal, task.subject_id)
         clock_before = (appeal.deadline_at, appeal.answered_at)
         on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
         extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of)
         if on_behalf_of:
             history["on_behalf_of"] = on_behalf_of
-        result: RunResult = ctx.engine.complete(
+        result: RunResult = ctx.engine.complete(  # flushed once, with the appeal's changes, at commit
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
-            extra_data=extra, history_data={**fields, **history})
+            extra_data=extra, history_data={**fields, **history}, flush=False)
         apply_run(s, result, now)
         if (appeal.deadline_at, appeal.answered_at) != clock_before:  # extension, answer, rework
             sla.schedule(ctx, s, appeal, now)
