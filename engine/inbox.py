@@ -5,13 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import Select, String, insert, literal, select, union_all, update
+from sqlalchemy import Select, String, bindparam, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from .models import InboxTask, ProcessInstance, Timer
 
 if TYPE_CHECKING:
     from .runtime import ReadyTask
+
+
+LIVE = ("waiting", "claimed", "retry")
+"""Timer states that may still fire."""
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,28 @@ class _TimerRow(NamedTuple):
     state: str
 
 
-def _inbox_rows(instance_id: int) -> Select:
+def _inbox_rows(instance_id) -> Select:
     return (select(literal("i"), InboxTask.id, InboxTask.task_uuid, InboxTask.org_code, InboxTask.assignee,
                    InboxTask.due_at, InboxTask.delegated_from)
             .where(InboxTask.instance_id == instance_id, InboxTask.state == "open"))
 
 
-def _timer_rows(instance_id: int) -> Select:
+def _timer_rows(instance_id) -> Select:
     return (select(literal("t"), Timer.id, Timer.task_uuid, Timer.state, literal(None, String),
                    Timer.due_at, literal(None, String))
             .where(Timer.instance_id == instance_id, Timer.kind == "bpmn", Timer.state.in_(LIVE)))
+
+
+_LIVE_ROWS = union_all(_inbox_rows(bindparam("instance_id")), _timer_rows(bindparam("instance_id")))
+# Built once (statements are cached by SQLAlchemy, but building and keying them costs per call); Core
+# table statements skip the ORM's bulk path.
+_CLOSE_INBOX = (update(InboxTask.__table__).where(InboxTask.__table__.c.id.in_(bindparam("ids", expanding=True)))
+                .values(state="done", closed_at=bindparam("now"), closed_by=bindparam("actor"),
+                        closed_action=bindparam("action")))
+_OPEN_INBOX = InboxTask.__table__.insert()
+_CLOSE_TIMERS = (update(Timer.__table__).where(Timer.__table__.c.id.in_(bindparam("ids", expanding=True)))
+                 .values(state="done", fired_at=bindparam("now"), claimed_by=None, claimed_until=None))
+_ARM_TIMERS = Timer.__table__.insert()
 
 
 def live_rows(session: Session, instance_id: int) -> tuple[dict[str, _InboxRow], dict[str, _TimerRow]]:
@@ -59,7 +75,7 @@ def live_rows(session: Session, instance_id: int) -> tuple[dict[str, _InboxRow],
     inbox: dict[str, _InboxRow] = {}
     timers: dict[str, _TimerRow] = {}
     for kind, id_, uuid, text1, text2, at, text3 in session.execute(
-            union_all(_inbox_rows(instance_id), _timer_rows(instance_id))):
+            _LIVE_ROWS, {"instance_id": instance_id}):
         if kind == "i":
             inbox[uuid] = _InboxRow(id_, uuid, text1, text2, at, text3)
         else:
@@ -77,14 +93,13 @@ def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], a
     ready_ids = {t.uuid for t in ready}
     gone = [r.id for uuid, r in open_rows.items() if uuid not in ready_ids]
     if gone:
-        session.execute(update(InboxTask).where(InboxTask.id.in_(gone))
-                        .values(state="done", closed_at=now, closed_by=actor, closed_action=action))
+        session.execute(_CLOSE_INBOX, {"ids": gone, "now": now, "actor": actor, "action": action})
     new = [dict(instance_id=row.id, subject_type=row.subject_type, subject_id=row.subject_id, task_uuid=t.uuid,
                 bpmn_id=t.bpmn_id, title=t.title, role=t.role, org_code=t.org, assignee=t.assignee,
                 due_at=t.due_at, state="open", created_at=now)
            for t in ready if t.uuid not in open_rows]
     if new:
-        session.execute(insert(InboxTask), new)
+        session.execute(_OPEN_INBOX, new)
     assigned = []
     for t in ready:  # data may have moved the due date or the assignee
         r = open_rows.get(t.uuid)  # a task delegated to a substitute stays with them while its owner is the same
@@ -110,19 +125,14 @@ def sync_timers(session: Session, row: ProcessInstance, waiting: dict[str, tuple
             .where(Timer.instance_id == row.id, Timer.kind == "bpmn", Timer.state.in_(LIVE)))}
     gone = [r.id for uuid, r in rows.items() if uuid not in waiting]
     if gone:
-        session.execute(update(Timer).where(Timer.id.in_(gone))
-                        .values(state="done", fired_at=now, claimed_by=None, claimed_until=None))
+        session.execute(_CLOSE_TIMERS, {"ids": gone, "now": now})
     new = [dict(instance_id=row.id, task_uuid=uuid, bpmn_id=bpmn_id, due_at=due, state="waiting", kind="bpmn",
                 attempts=0)
            for uuid, (bpmn_id, due) in waiting.items() if uuid not in rows]
     if new:
-        session.execute(insert(Timer), new)
+        session.execute(_ARM_TIMERS, new)
     for uuid, (_bpmn_id, due) in waiting.items():
         r = rows.get(uuid)
         if r is not None and (r.due_at != due or r.state != "waiting"):
             session.execute(update(Timer).where(Timer.id == r.id)
                             .values(due_at=due, state="waiting", claimed_by=None, claimed_until=None))
-
-
-LIVE = ("waiting", "claimed", "retry")
-"""Timer states that may still fire."""

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,9 @@ from .models import ProcessDefinition, ProcessInstance
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
+_LOAD = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+         .options(defer(ProcessInstance.state)))
+_LOAD_LOCKED = _LOAD.with_for_update()
 
 
 @dataclass(frozen=True)
@@ -244,10 +247,8 @@ class ProcessEngine:
 
     # -- internals ----------------------------------------------------------
     def _load(self, session: Session, instance_id: int, now: datetime | None, lock: bool = True) -> _Run:
-        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        if lock and session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = session.scalars(query.options(defer(ProcessInstance.state))).first()
+        locked = lock and session.get_bind().dialect.name == "postgresql"
+        row = session.scalars(_LOAD_LOCKED if locked else _LOAD, {"instance_id": instance_id}).first()
         if row is None:
             raise NotFound("Экземпляр процесса не найден")
         loaded = self._spec(session, row.definition_id)

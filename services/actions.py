@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
@@ -186,6 +186,11 @@ def _extension_reason(session: Session, appeal: Appeal) -> str | None:
     return (data or {}).get("reason")
 
 
+_TASK_AND_APPEAL = (select(InboxTask, Appeal)  # one round trip for both rows
+                    .outerjoin(Appeal, and_(InboxTask.subject_type == "appeal", Appeal.id == InboxTask.subject_id))
+                    .where(InboxTask.id == bindparam("task_id")))
+
+
 def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Do one step of an appeal's process on behalf of the actor; returns the task result and appeal."""
     now = ctx.clock()
@@ -194,9 +199,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         raise ValidationFailed("Не указано действие", {"action": ["обязательное поле"]})
     with ctx.db.unit_of_work() as uow:
         s = uow.session
-        rows = s.execute(select(InboxTask, Appeal).outerjoin(  # task and appeal in one round trip; locate_task
-            Appeal, and_(InboxTask.subject_type == "appeal", Appeal.id == InboxTask.subject_id))  # finds the task
-            .where(InboxTask.id == task_id)).first()  # in the identity map
+        rows = s.execute(_TASK_AND_APPEAL, {"task_id": task_id}).first()  # locate_task finds the task in the
+        # identity map
         task = locate_task(s, actor, task_id)
         spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
         if action not in spec.actions:
