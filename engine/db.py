@@ -12,6 +12,7 @@ from datetime import UTC
 from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConcurrentUpdate
 
@@ -77,6 +78,9 @@ class UnitOfWork:
     def commit(self) -> None:
         try:
             self.session.commit()
+        except StaleDataError as err:  # an instance row flushed at commit changed meanwhile (optimistic lock)
+            self.session.rollback()
+            raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
         except OperationalError as err:  # SQLite lock lost under contention
             self.session.rollback()
             if "locked" in str(err).lower():

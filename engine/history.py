@@ -12,13 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .audit import event_hash
 from .errors import ConcurrentUpdate
 from .models import HistoryEvent, ProcessInstance
+
+_TIP = (select(HistoryEvent.hash).where(HistoryEvent.subject_type == bindparam("subject_type"),
+                                        HistoryEvent.subject_id == bindparam("subject_id"))
+        .order_by(HistoryEvent.id.desc()).limit(1))
+_INSERT = HistoryEvent.__table__.insert()  # built once: a completion appends one event
 
 
 def append_event(session: Session, subject_type: str, subject_id: int, at: datetime, actor: str,
@@ -27,17 +32,14 @@ def append_event(session: Session, subject_type: str, subject_id: int, at: datet
                  instance_id: int | None = None, replay: dict[str, Any] | None = None) -> None:
     """Append one event, chained to the subject's previous one (a plain INSERT: events are never
     updated or deleted; on PostgreSQL a trigger refuses both)."""
-    prev_hash = session.scalar(
-        select(HistoryEvent.hash).where(HistoryEvent.subject_type == subject_type,
-                                        HistoryEvent.subject_id == subject_id)
-        .order_by(HistoryEvent.id.desc()).limit(1))
+    prev_hash = session.scalar(_TIP, {"subject_type": subject_type, "subject_id": subject_id})
     values = dict(subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role, action=action,
                   task=task, status_from=status_from, status_to=status_to, data=_jsonable(data or {}),
                   instance_id=instance_id, replay=_jsonable(replay) if replay is not None else None,
                   prev_hash=prev_hash)
     values["hash"] = event_hash(values)
     try:
-        session.execute(insert(HistoryEvent).values(**values))
+        session.execute(_INSERT, values)
     except IntegrityError as err:  # two appends claimed the same predecessor
         raise ConcurrentUpdate("История изменена параллельно, повторите действие") from err
 

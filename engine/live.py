@@ -32,8 +32,10 @@ class LiveWorkflows:
             return item[1]
         return None
 
-    def put_after_commit(self, session: Session, instance_id: int, version: int, workflow: Any) -> None:
-        session.info.setdefault(_PENDING, []).append((self, instance_id, version, workflow))
+    def put_after_commit(self, session: Session, row: Any, workflow: Any) -> None:
+        """Keep `workflow` for the instance `row` once the session commits, under the version the row has
+        then (the row may be flushed by the commit itself)."""
+        session.info.setdefault(_PENDING, []).append((self, row, workflow))
 
     def _put(self, instance_id: int, version: int, workflow: Any) -> None:
         with self._lock:
@@ -49,8 +51,8 @@ class LiveWorkflows:
 
 @event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
-    for cache, instance_id, version, workflow in session.info.pop(_PENDING, []):
-        cache._put(instance_id, version, workflow)
+    for cache, row, workflow in session.info.pop(_PENDING, []):
+        cache._put(row.id, row.version, workflow)
 
 
 @event.listens_for(Session, "after_rollback")

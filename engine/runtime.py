@@ -16,21 +16,25 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import state as state_io
 from .dmn import DecisionCache
 from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
-from .inbox import sync_inbox, sync_timers
+from .inbox import Assigned, live_rows, sync_inbox, sync_timers
 from .lint import LintRules
 from .live import LiveWorkflows
 from .models import ProcessDefinition, ProcessInstance
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
+_LOAD = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+         .options(defer(ProcessInstance.state)))
+_LOAD_LOCKED = _LOAD.with_for_update()
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class RunResult:
     effects: list[Effect] = field(default_factory=list)
     ready: list[ReadyTask] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    assigned: list[Assigned] = field(default_factory=list)  # open inbox rows named to someone, not delegated
 
 
 @dataclass
@@ -150,8 +155,11 @@ class ProcessEngine:
 
     def complete(self, session: Session, instance_id: int, task_uuid: str, action: str,
                  fields: dict[str, Any], actor: str, role: str | None, now: datetime,
-                 extra_data: dict[str, Any] | None = None, history_data: dict[str, Any] | None = None) -> RunResult:
-        """Complete a ready human task with an action and its fields, then run to the next wait."""
+                 extra_data: dict[str, Any] | None = None, history_data: dict[str, Any] | None = None,
+                 flush: bool = True) -> RunResult:
+        """Complete a ready human task with an action and its fields, then run to the next wait.
+        `flush=False`: the instance row is written with the caller's other changes when its unit of work
+        commits (one flush; a stale version then fails the commit with `ConcurrentUpdate`)."""
         run = self._load(session, instance_id, now)
         try:
             task = run.workflow.get_task_from_id(UUID(task_uuid))
@@ -162,7 +170,7 @@ class ProcessEngine:
         return self._finish(session, run, actor, role, now, action=action, task_id=bpmn_id,
                             fields=history_data if history_data is not None else fields,
                             replay={"op": "complete", "task": bpmn_id, "action": action, "fields": fields,
-                                    "extra": extra_data or {}})
+                                    "extra": extra_data or {}}, flush=flush)
 
     def _run_human(self, run: _Run, task, action: str, fields: dict[str, Any], extra: dict[str, Any]) -> str:
         """Complete a READY human task with an action, its fields and the services' process data."""
@@ -239,10 +247,8 @@ class ProcessEngine:
 
     # -- internals ----------------------------------------------------------
     def _load(self, session: Session, instance_id: int, now: datetime | None, lock: bool = True) -> _Run:
-        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        if lock and session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = session.scalars(query.options(defer(ProcessInstance.state))).first()
+        locked = lock and session.get_bind().dialect.name == "postgresql"
+        row = session.scalars(_LOAD_LOCKED if locked else _LOAD, {"instance_id": instance_id}).first()
         if row is None:
             raise NotFound("Экземпляр процесса не найден")
         loaded = self._spec(session, row.definition_id)
@@ -320,7 +326,8 @@ class ProcessEngine:
         return timers
 
     def _finish(self, session: Session, run: _Run, actor: str, role: str | None, now: datetime,
-                action: str, task_id: str | None, fields: dict[str, Any], replay: dict[str, Any]) -> RunResult:
+                action: str, task_id: str | None, fields: dict[str, Any], replay: dict[str, Any],
+                flush: bool = True) -> RunResult:
         """Store the run; every run (a timer firing too) appends one event with its `replay` record."""
         row = run.row
         status_from = row.status
@@ -335,18 +342,18 @@ class ProcessEngine:
         row.completed = completed
         row.steps += 1
         row.updated_at = now
-        sync_inbox(session, row, ready, actor, action, now)
-        sync_timers(session, row, self._waiting_timers(run), now)
-        try:
-            session.flush()
-        except Exception as err:
-            if type(err).__name__ == "StaleDataError":
+        inbox_rows, timer_rows = live_rows(session, row.id)
+        assigned = sync_inbox(session, row, ready, actor, action, now, inbox_rows)
+        sync_timers(session, row, self._waiting_timers(run), now, timer_rows)
+        if flush:
+            try:
+                session.flush()
+            except StaleDataError as err:
                 raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
-            raise
-        self.live.put_after_commit(session, row.id, row.version, run.workflow)
+        self.live.put_after_commit(session, row, run.workflow)
         data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
         return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
-                         list(run.engine.effects), ready, data)
+                         list(run.engine.effects), ready, data, assigned)
 
 
 def _all_tasks(workflow: BpmnWorkflow):

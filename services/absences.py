@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event, lock_chain
+from engine.inbox import Assigned
 from engine.models import InboxTask
 
 from .context import Actor, Context
@@ -171,27 +172,26 @@ def _record_handover(session: Session, actor: Actor, absence: Absence, tasks: li
                      data={"from": absence.login, "to": absence.substitute, "tasks": sorted(by_appeal[appeal.id])})
 
 
-def route_new_tasks(session: Session, instance_id: int, now: datetime) -> None:
-    """After an engine run: a freshly assigned task of someone away opens in the substitute's inbox."""
-    tasks = list(session.scalars(select(InboxTask).where(
-        InboxTask.instance_id == instance_id, InboxTask.state == "open", InboxTask.assignee.is_not(None),
-        InboxTask.delegated_from.is_(None))))
-    if tasks:
-        _delegate(session, tasks, substitutes_for(session, [t.assignee for t in tasks], now), now)
+def route_new_tasks(session: Session, assigned: list[Assigned], now: datetime) -> None:
+    """After an engine run: a task assigned to someone away (the run's open, named, undelegated inbox rows,
+    `RunResult.assigned`) opens in the substitute's inbox. One query when somebody is named, none otherwise."""
+    if assigned:
+        _delegate(session, assigned, substitutes_for(session, [t.assignee for t in assigned], now), now)
 
 
-def _delegate(session: Session, tasks: list[InboxTask], substitutes: dict[str, str], now: datetime) -> None:
-    appeals = {a.id: a for a in session.scalars(select(Appeal).where(
-        Appeal.id.in_({t.subject_id for t in tasks if t.subject_type == "appeal"})))}
+def _delegate(session: Session, tasks: list[InboxTask] | list[Assigned], substitutes: dict[str, str],
+              now: datetime) -> None:
     for task in tasks:
         substitute = substitutes.get(task.assignee)
         if substitute is None:
             continue
         owner = task.assignee
-        session.execute(update(InboxTask).where(and_(InboxTask.id == task.id, InboxTask.assignee == owner))
+        session.execute(update(InboxTask).where(and_(
+            InboxTask.instance_id == task.instance_id, InboxTask.task_uuid == task.task_uuid,
+            InboxTask.state == "open", InboxTask.assignee == owner))
                         .values(assignee=substitute, delegated_from=owner)
                         .execution_options(synchronize_session=False))
-        appeal = appeals.get(task.subject_id) if task.subject_type == "appeal" else None
+        appeal = session.get(Appeal, task.subject_id) if task.subject_type == "appeal" else None
         if appeal is not None and copied(session, "task_assigned", appeal.id, substitute):
             continue  # told already by the copy of the owner's «передано вам» in this same change
         notify(session, [substitute], "task_assigned", appeal,

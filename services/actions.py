@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
-from engine.models import HistoryEvent
+from engine.models import HistoryEvent, InboxTask
 from engine.runtime import RunResult
 from engine.specs import ActionSpec
 
@@ -199,6 +199,11 @@ def _extension_reason(session: Session, appeal: Appeal) -> str | None:
     return (data or {}).get("reason")
 
 
+_TASK_AND_APPEAL = (select(InboxTask, Appeal)  # one round trip for both rows
+                    .outerjoin(Appeal, and_(InboxTask.subject_type == "appeal", Appeal.id == InboxTask.subject_id))
+                    .where(InboxTask.id == bindparam("task_id")))
+
+
 def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Do one step of an appeal's process on behalf of the actor; returns the task result and appeal."""
     now = ctx.clock()
@@ -207,6 +212,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         raise ValidationFailed("Не указано действие", {"action": ["обязательное поле"]})
     with ctx.db.unit_of_work() as uow:
         s = uow.session
+        rows = s.execute(_TASK_AND_APPEAL, {"task_id": task_id}).first()  # locate_task finds the task in the
+        # identity map
         task = locate_task(s, actor, task_id)
         spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
         if action not in spec.actions:
@@ -218,15 +225,15 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
             response = complete_other(ctx, s, actor, task, spec, action, fields, now)
             uow.commit()
             return response
-        appeal = s.get(Appeal, task.subject_id)
+        appeal = rows.Appeal if rows.Appeal is not None else s.get(Appeal, task.subject_id)
         clock_before = (appeal.deadline_at, appeal.answered_at)
         on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
         extra, history = _apply(ctx, s, actor, appeal, spec.step, action, fields, now, on_behalf_of, task.org_code)
         if on_behalf_of:
             history["on_behalf_of"] = on_behalf_of
-        result: RunResult = ctx.engine.complete(
+        result: RunResult = ctx.engine.complete(  # flushed once, with the appeal's changes, at commit
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
-            extra_data=extra, history_data={**fields, **history})
+            extra_data=extra, history_data={**fields, **history}, flush=False)
         apply_run(s, result, now)
         if (appeal.deadline_at, appeal.answered_at) != clock_before:  # extension, answer, rework
             sla.schedule(ctx, s, appeal, now)

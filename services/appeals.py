@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, NotPermitted, ValidationFailed
@@ -62,21 +62,27 @@ def load_visible(session: Session, actor: Actor, appeal_id: int) -> Appeal:
     return appeal
 
 
-def _people(session: Session, logins: list[str | None]) -> dict[str, dict[str, Any]]:
-    wanted = {x for x in logins if x}
-    found = {u.login: u for u in session.scalars(select(User).where(User.login.in_(wanted)))} if wanted else {}
-    return {login: ({"login": u.login, "name": u.name, "email": u.email, "phone": u.phone, "org": u.org_code}
-                    if (u := found.get(login)) else {"login": login, "name": login}) for login in wanted}
-
-
-def _orgs(session: Session, codes: list[str | None]) -> dict[str, dict[str, Any]]:
-    wanted = {x for x in codes if x}
-    found = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(wanted)))} \
-        if wanted else {}
-    return {code: {"code": code, "name": found[code].name if code in found else code,
-                   "kind": found[code].kind if code in found else None,
-                   "inn": found[code].inn if code in found else None,
-                   "ogrn": found[code].ogrn if code in found else None} for code in wanted}
+def _parties(session: Session, logins: list[str | None], codes: list[str | None]
+             ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The view's people (by login) and organisations (by code), read in one round trip (plain columns)."""
+    wanted_people, wanted_orgs = {x for x in logins if x}, {x for x in codes if x}
+    parts = []
+    if wanted_people:
+        parts.append(select(literal("u"), User.login, User.name, User.email, User.phone, User.org_code)
+                     .where(User.login.in_(wanted_people)))
+    if wanted_orgs:
+        parts.append(select(literal("o"), Organisation.code, Organisation.name, Organisation.kind, Organisation.inn,
+                            Organisation.ogrn).where(Organisation.code.in_(wanted_orgs)))
+    found: dict[str, dict[str, tuple]] = {"u": {}, "o": {}}
+    if parts:
+        for row in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found[row[0]][row[1]] = tuple(row[2:])
+    people = {login: ({"login": login, "name": u[0], "email": u[1], "phone": u[2], "org": u[3]}
+                      if (u := found["u"].get(login)) else {"login": login, "name": login}) for login in wanted_people}
+    orgs = {code: ({"code": code, "name": o[0], "kind": o[1], "inn": o[2], "ogrn": o[3]}
+                   if (o := found["o"].get(code)) else {"code": code, "name": code, "kind": None, "inn": None,
+                                                        "ogrn": None}) for code in wanted_orgs}
+    return people, orgs
 
 
 def is_overdue(appeal: Appeal, now: datetime) -> bool:
@@ -91,9 +97,8 @@ def is_overdue(appeal: Appeal, now: datetime) -> bool:
 def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
     """The appeal as the API returns it (timestamps in UTC)."""
     fact = ctx.classifier.fact(appeal.fact_code)
-    people = _people(session, [appeal.investor_login, appeal.head_login, appeal.coordinator_login,
-                               appeal.manager_login])
-    orgs = _orgs(session, [appeal.agency_org, appeal.executor_org, appeal.company_org])
+    people, orgs = _parties(session, [appeal.investor_login, appeal.head_login, appeal.coordinator_login,
+                                      appeal.manager_login], [appeal.agency_org, appeal.executor_org, appeal.company_org])
     return _utc({
         "id": appeal.id, "number": appeal.number, "status": appeal.status,
         "status_name": STATUS_RU.get(appeal.status, appeal.status),

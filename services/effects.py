@@ -18,7 +18,7 @@ from .notify import notify
 def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | None:
     """Apply a run's effects (overdue escalation, closing without rating) and its new status; tasks
     assigned to someone away open in their substitute's inbox."""
-    route_new_tasks(session, result.instance_id, now)
+    route_new_tasks(session, result.assigned, now)
     if result.subject_type != "appeal":
         return None
     appeal = session.get(Appeal, result.subject_id)

@@ -95,9 +95,14 @@ def claim(ctx: Context, worker: str, now: datetime, limit: int = BATCH) -> list[
            .order_by(Timer.due_at, Timer.id).limit(limit))
     with ctx.db.unit_of_work() as uow:
         if uow.is_postgres:
-            due = due.with_for_update(skip_locked=True)
+            # a MATERIALIZED CTE runs the locking LIMIT query once; as a plain `IN (subquery)` PostgreSQL
+            # may re-run it inside the UPDATE's join and claim more than `limit` rows (seen: 5 for 3)
+            picked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+            wanted = Timer.id.in_(select(picked.c.id))
+        else:
+            wanted = Timer.id.in_(due.scalar_subquery())
         rows = list(uow.session.execute(
-            update(Timer).where(Timer.id.in_(due.scalar_subquery()), free)
+            update(Timer).where(wanted, free)
             .values(state="claimed", claimed_by=worker,
                     claimed_until=now + timedelta(seconds=ctx.settings.timer_lease_seconds))
             .returning(Timer.id, Timer.kind, Timer.instance_id, Timer.task_uuid, Timer.attempts)
