@@ -1,18 +1,11 @@
 """A Kazakhstan world for API tests: the organisations and people of seed 003's path."""
 from __future__ import annotations
 
-import functools
 from datetime import UTC, date, datetime
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from services import directory
-from services.models import User
-from services.settings import Settings
-from services.setup import init_system
-from tests.support import PASSWORD, Api
-from web import create_app
+from tests.support import Api, People, pack_world
 
 KZ_ORGS = [("kazinvest", "АО «НК «Kazakh Invest»", "agency", None),
            ("mfa_office", "Посольство Республики Казахстан", "foreign_office", None),
@@ -31,36 +24,7 @@ KZ_USERS = [("initiator", ["initiator"], "mfa_office"), ("akimat", ["local_exec"
 
 @pytest.fixture
 def kz_app(database_url, clock):
-    settings = Settings(database_url=database_url, pack="kazakhstan", secret_key="test-secret", testing=True)
-    app = create_app(settings, clock=clock)
-    ctx = app.extensions["koridor"]
-    init_system(ctx)
-    for code, name, kind, inn in KZ_ORGS:
-        directory.add_org(ctx, code, name, kind, inn)
-    with ctx.db.unit_of_work() as uow:  # one password hash for all (hashing is the slow part of a set-up)
-        uow.session.add_all(User(login=login, password_hash=_password_hash(), name=login.title(),
-                                 email=f"{login}@example.kz", org_code=org, roles=",".join(roles))
-                            for login, roles, org in KZ_USERS)
-        uow.commit()
-    yield app
-    ctx.db.dispose()
-
-
-@functools.cache
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)
-
-
-class People(dict):
-    """login -> Api, signed in on first use."""
-
-    def __init__(self, client):
-        super().__init__()
-        self.client = client
-
-    def __missing__(self, login: str) -> Api:
-        self[login] = api = Api(self.client, login)
-        return api
+    yield from pack_world(database_url, clock, "kazakhstan", KZ_ORGS, KZ_USERS, "example.kz")
 
 
 @pytest.fixture

@@ -1,17 +1,9 @@
 """A Moscow-region world for API tests (KORIDOR_PACK=moscow): the ЦУР, agencies and municipalities of seed 004."""
 from __future__ import annotations
 
-import functools
-
 import pytest
-from werkzeug.security import generate_password_hash
 
-from services import directory
-from services.models import User
-from services.settings import Settings
-from services.setup import init_system
-from tests.support import PASSWORD, Api
-from web import create_app
+from tests.support import People, pack_world
 
 MOS_ORGS = [("cur", "ЦУР-Бизнес Московской области", "agency", None),
             ("mininvest", "Министерство инвестиций, промышленности и науки Московской области", "oiv", None),
@@ -30,36 +22,7 @@ MOS_USERS = [("moderator", ["moderator"], "cur"), ("cur_head", ["head"], "cur"),
 
 @pytest.fixture
 def mos_app(database_url, clock):
-    settings = Settings(database_url=database_url, pack="moscow", secret_key="test-secret", testing=True)
-    app = create_app(settings, clock=clock)
-    ctx = app.extensions["koridor"]
-    init_system(ctx)
-    for code, name, kind, inn in MOS_ORGS:
-        directory.add_org(ctx, code, name, kind, inn)
-    with ctx.db.unit_of_work() as uow:  # one password hash for all (hashing is the slow part of a set-up)
-        uow.session.add_all(User(login=login, password_hash=_password_hash(), name=login.title(),
-                                 email=f"{login}@example.ru", org_code=org, roles=",".join(roles))
-                            for login, roles, org in MOS_USERS)
-        uow.commit()
-    yield app
-    ctx.db.dispose()
-
-
-@functools.cache
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)
-
-
-class People(dict):
-    """login -> Api, signed in on first use."""
-
-    def __init__(self, client):
-        super().__init__()
-        self.client = client
-
-    def __missing__(self, login: str) -> Api:
-        self[login] = api = Api(self.client, login)
-        return api
+    yield from pack_world(database_url, clock, "moscow", MOS_ORGS, MOS_USERS, "example.ru")
 
 
 @pytest.fixture

@@ -1,10 +1,17 @@
 """Helpers for tests that drive the HTTP API as several people."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from typing import Any
 
+from werkzeug.security import generate_password_hash
+
 from services import directory
+from services.models import User
+from services.settings import Settings
 from services.setup import init_system
+from web import create_app
 
 PASSWORD = "secret-pass"
 ORGS = [("aerlo", "Агентство экономического развития ЛО", "agency", None),
@@ -69,3 +76,39 @@ class Api:
         response = self.post("/api/v1/appeals", json=body)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
+
+def pack_world(database_url: str, clock, pack: str, orgs: list[tuple], users: list[tuple],
+               domain: str) -> Iterator:
+    """An app of another pack (`moscow`, `kazakhstan`) with its organisations and people; a fixture
+    yields from it. Users share one password hash (hashing is the slow part of a set-up)."""
+    settings = Settings(database_url=database_url, pack=pack, secret_key="test-secret", testing=True)
+    app = create_app(settings, clock=clock)
+    ctx = app.extensions["koridor"]
+    init_system(ctx)
+    for code, name, kind, inn in orgs:
+        directory.add_org(ctx, code, name, kind, inn)
+    with ctx.db.unit_of_work() as uow:
+        uow.session.add_all(User(login=login, password_hash=_password_hash(), name=login.title(),
+                                 email=f"{login}@{domain}", org_code=org, roles=",".join(roles))
+                            for login, roles, org in users)
+        uow.commit()
+    yield app
+    ctx.db.dispose()
+
+
+@functools.cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
+class People(dict):
+    """login -> Api, signed in on first use."""
+
+    def __init__(self, client):
+        super().__init__()
+        self.client = client
+
+    def __missing__(self, login: str) -> Api:
+        self[login] = api = Api(self.client, login)
+        return api
