@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, or_, select
 
 from classifiers.project_stages import BY_CODE
-from engine.errors import ValidationFailed
 
 from .context import Actor, Context
+from .filters import clean_filters
 from .models import Project, User
 from .project_work import stale_condition
 from .projects import STATUS_RU, project_view, staleness, visible_projects
@@ -25,23 +25,10 @@ MAX_EXPORT = 100_000
 
 def clean(raw: dict[str, str]) -> dict[str, str]:
     """Known, non-blank filters, validated (422 naming the field)."""
-    filters = {k: v.strip() for k in FILTERS if isinstance(v := raw.get(k), str) and v.strip()}
-    errors: dict[str, list[str]] = {}
-    if "stage" in filters and filters["stage"] not in BY_CODE:
-        errors["stage"] = ["неизвестная стадия"]
-    if "status" in filters and filters["status"] not in STATUS_RU:
-        errors["status"] = ["active или passive"]
-    if "stale" in filters and filters["stale"] not in ("0", "1"):
-        errors["stale"] = ["0 или 1"]
-    for name in ("from", "to"):
-        if name in filters:
-            try:
-                date.fromisoformat(filters[name])
-            except ValueError:
-                errors[name] = ["дата в формате ГГГГ-ММ-ДД"]
-    if errors:
-        raise ValidationFailed("Неверные фильтры", errors)
-    return filters
+    return clean_filters(raw, FILTERS, {
+        "stage": (BY_CODE, "неизвестная стадия"),
+        "status": (STATUS_RU, "active или passive"),
+        "stale": (("0", "1"), "0 или 1")})
 
 
 def _query(ctx: Context, actor: Actor, filters: dict[str, str]):

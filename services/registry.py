@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from engine.errors import ValidationFailed
-
 from .appeals import STATUS_RU, visible_appeals
 from .context import Actor, Context
+from .filters import clean_filters
 from .intake import CHANNELS
 from .models import Appeal, Organisation
 from .reports import no_jit
@@ -22,25 +21,11 @@ MAX_EXPORT = 100_000
 
 def clean(ctx: Context, raw: dict[str, str]) -> dict[str, str]:
     """Known, non-blank filters, validated (422 naming the field)."""
-    filters = {k: v.strip() for k in FILTERS if isinstance(v := raw.get(k), str) and v.strip()}
-    errors: dict[str, list[str]] = {}
-    if "status" in filters and filters["status"] not in STATUS_RU:
-        errors["status"] = ["неизвестный статус"]
-    if "appeal_type" in filters and filters["appeal_type"] not in ctx.classifier.appeal_types:
-        errors["appeal_type"] = ["неизвестный тип"]
-    if "channel" in filters and filters["channel"] not in CHANNELS:
-        errors["channel"] = ["неизвестный канал"]
-    if "overdue" in filters and filters["overdue"] not in ("0", "1"):
-        errors["overdue"] = ["0 или 1"]
-    for name in ("from", "to"):
-        if name in filters:
-            try:
-                date.fromisoformat(filters[name])
-            except ValueError:
-                errors[name] = ["дата в формате ГГГГ-ММ-ДД"]
-    if errors:
-        raise ValidationFailed("Неверные фильтры", errors)
-    return filters
+    return clean_filters(raw, FILTERS, {
+        "status": (STATUS_RU, "неизвестный статус"),
+        "appeal_type": (ctx.classifier.appeal_types, "неизвестный тип"),
+        "channel": (CHANNELS, "неизвестный канал"),
+        "overdue": (("0", "1"), "0 или 1")})
 
 
 def _query(ctx: Context, actor: Actor, filters: dict[str, str]):
