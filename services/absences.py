@@ -130,11 +130,15 @@ def delete_absence(ctx: Context, actor: Actor, absence_id: int, login: str = "me
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         absence = _owned(s, actor, login, absence_id)
-        returned = s.execute(
-            update(InboxTask).where(InboxTask.state == "open", InboxTask.delegated_from == absence.login,
-                                    InboxTask.assignee == absence.substitute)
-            .values(assignee=absence.login, delegated_from=None)
-            .execution_options(synchronize_session=False)).rowcount
+        theirs = (InboxTask.state == "open", InboxTask.delegated_from == absence.login,
+                  InboxTask.assignee == absence.substitute)
+        for instance_id in sorted(set(s.scalars(select(InboxTask.instance_id).where(*theirs))) - {None}):
+            lock_chain(s, instance_id)  # instances first, in id order, as a handover does
+        tasks = list(s.scalars(select(InboxTask).where(*theirs).order_by(InboxTask.id)))
+        returned = s.execute(update(InboxTask).where(InboxTask.id.in_([t.id for t in tasks]), *theirs)
+                             .values(assignee=absence.login, delegated_from=None)
+                             .execution_options(synchronize_session=False)).rowcount
+        _record_moved(s, actor, "tasks_returned", absence.substitute, absence.login, tasks, ctx.clock())
         s.delete(absence)
         uow.commit()
         return {"deleted": absence_id, "tasks_returned": returned}
@@ -153,23 +157,25 @@ def handover(ctx: Context, actor: Actor, absence_id: int, login: str = "me") -> 
             lock_chain(s, instance_id)  # instances first, in id order, as engine steps and the timer sweep
         tasks = list(s.scalars(select(InboxTask).where(*mine).order_by(InboxTask.id)))  # re-read under the locks
         _delegate(s, tasks, {absence.login: absence.substitute}, now)
-        _record_handover(s, actor, absence, tasks, now)
+        _record_moved(s, actor, "tasks_handed_over", absence.login, absence.substitute, tasks, now)
         uow.commit()
         return {"absence_id": absence.id, "substitute": absence.substitute, "tasks": [t.id for t in tasks]}
 
 
-def _record_handover(session: Session, actor: Actor, absence: Absence, tasks: list[InboxTask], now: datetime) -> None:
-    """One `tasks_handed_over` event per appeal whose tasks moved: who handed over, from whom, to whom,
-    which tasks. Not an engine step (no replay record): replay and audit pass over it like a comment.
-    The caller holds the appeals' instance rows (`lock_chain`), so each append reads a settled chain tip."""
+def _record_moved(session: Session, actor: Actor, action: str, owner: str, receiver: str, tasks: list[InboxTask],
+                  now: datetime) -> None:
+    """One event per appeal whose tasks moved (`tasks_handed_over` to the substitute, `tasks_returned` to
+    the owner when the absence is cancelled): who did it, from whom, to whom, which tasks. Not an engine
+    step (no replay record): replay and audit pass over it like a comment. The caller holds the appeals'
+    instance rows (`lock_chain`), so each append reads a settled chain tip."""
     by_appeal: dict[int, list[int]] = {}
     for task in tasks:
         if task.subject_type == "appeal":
             by_appeal.setdefault(task.subject_id, []).append(task.id)
     for appeal in session.scalars(select(Appeal).where(Appeal.id.in_(by_appeal)).order_by(Appeal.id)):
-        append_event(session, "appeal", appeal.id, now, actor.login, None, "tasks_handed_over",
+        append_event(session, "appeal", appeal.id, now, actor.login, None, action,
                      status_from=appeal.status, status_to=appeal.status, instance_id=appeal.instance_id,
-                     data={"from": absence.login, "to": absence.substitute, "tasks": sorted(by_appeal[appeal.id])})
+                     data={"from": owner, "to": receiver, "tasks": sorted(by_appeal[appeal.id])})
 
 
 def route_new_tasks(session: Session, assigned: list[Assigned], now: datetime) -> None:

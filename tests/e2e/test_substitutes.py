@@ -115,6 +115,12 @@ def test_open_tasks_are_handed_over_in_bulk_and_come_back_when_the_absence_is_ca
     cancelled = owner.client.delete(f"{ABSENCES}/{absence['id']}", headers=owner.headers).get_json()
     assert cancelled["tasks_returned"] == 2
     assert {t["appeal_id"] for t in owner.tasks()} == {first, second} and sub.tasks() == []
+    for aid in (first, second):  # the way back is in the history too
+        history = people["moderator"].get(f"/api/v1/appeals/{aid}/history").get_json()["items"]
+        [event] = [h for h in history if h["action"] == "tasks_returned"]
+        assert (event["actor"], event["data"]["from"], event["data"]["to"]) == (
+            "tosno_manager", "tosno_manager2", "tosno_manager")
+    assert verify_history(ctx).ok
     assert owner.get(ABSENCES).get_json()["items"] == []
 
 
