@@ -73,6 +73,7 @@ def free_login(session: Session, wanted: str) -> str:
 
 
 def email_taken(session: Session, email: str | None) -> bool:
+    """Whether an account already uses this (lower-case) e-mail address."""
     return bool(email) and session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None
 
 

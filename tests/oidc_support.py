@@ -129,13 +129,11 @@ class _Late:
 
 
 @pytest.fixture
-def koridor(oidc_harness, tmp_path, sqlite_template, request):
-    """Koridor on its session port with the test providers (a test may ask for others by
-    `@pytest.mark.parametrize("koridor", [{"providers": (...), ...}], indirect=True)`)."""
+def koridor(oidc_harness, database_url, request):
+    """Koridor on its session port with the test providers, on SQLite and PostgreSQL (a test may ask
+    for other providers by `@pytest.mark.parametrize("koridor", [{"providers": (...)}], indirect=True)`)."""
     options = getattr(request, "param", {})
-    path = tmp_path / "oidc.db"
-    shutil.copy(sqlite_template, path)
-    settings = Settings(database_url=f"sqlite:///{path}", secret_key="oidc-secret", testing=True,
+    settings = Settings(database_url=database_url, secret_key="oidc-secret", testing=True,
                         public_url=oidc_harness.base,
                         oidc_providers=oidc_harness.providers(*options.get("providers", ())),
                         password_login=options.get("password_login", True))

@@ -40,10 +40,10 @@ def test_investor_signs_in_through_the_provider_registers_and_signs_out(page, oi
     page.get_by_label("Телефон").fill("+7 812 555-01-02")
     page.get_by_role("button", name="Создать учётную запись").click()
     page.wait_for_url(f"{base}/cabinet/registration")
-    assert page.get_by_label("ИНН").input_value() == INN
-    page.get_by_label("ОГРН или ОГРНИП").fill(OGRN)
+    assert page.get_by_label("ИНН").input_value() == INN  # the request starts from what the account knows
+    assert page.get_by_label("ОГРН или ОГРНИП").input_value() == OGRN
+    assert page.get_by_label("Контактное лицо").input_value() == "Иванов Пётр Сергеевич"
     page.get_by_label("Юридический адрес").fill("188300, Гатчина, ул. Соборная, 1")
-    page.get_by_label("Контактное лицо").fill("Иванов Пётр Сергеевич")
     page.get_by_label("Электронная почта").fill("ivanov@example.org")
     page.get_by_role("button", name="Подать заявку").click()
     page.wait_for_url(f"{base}/cabinet")

@@ -86,11 +86,17 @@ def oidc_callback(name: str):
     return _signed_in(result, provider, id_token, target)
 
 
-def _signed_in(login: str, provider: Provider, id_token: str | None, target: str):
+def begin_session(login: str) -> None:
+    """A fresh page session for `login` (as a password sign-in makes one), for the provider's and the
+    confirmed sign-up's sign-in."""
     session.clear()
     session["login"] = login
-    session["oidc"] = {"provider": provider.name, "id_token": id_token}
     csrf_token()
+
+
+def _signed_in(login: str, provider: Provider, id_token: str | None, target: str):
+    begin_session(login)
+    session["oidc"] = {"provider": provider.name, "id_token": id_token}
     with ctx().db.unit_of_work() as uow:
         return redirect(target or home_for(actor_for(uow.session, login)))
 

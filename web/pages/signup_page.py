@@ -6,14 +6,15 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import KoridorError
 from services.signup import confirm_sign_up, sign_up
 
 from . import bp
-from .session import csrf_token, ctx
+from .identity_page import begin_session
+from .session import ctx
 
 FIELDS = ("login", "name", "email", "phone", "company_name", "inn", "ogrn")
 PER_ADDRESS_PER_HOUR = 10  # sign-ups from one network address (one process; the per-e-mail limit is in the database)
@@ -72,9 +73,7 @@ def signup_confirm(token: str):
         login = confirm_sign_up(ctx(), token)
     except KoridorError as err:
         return render_template("pages/error.html", code=err.status, message=err.message), err.status
-    session.clear()
-    session["login"] = login
-    csrf_token()
+    begin_session(login)
     flash(_("Адрес подтверждён, учётная запись создана."))
     if ctx().settings.pack == "leningrad":
         return redirect(url_for("pages.registration_form"))
