@@ -108,6 +108,11 @@ def test_staff_provider_maps_groups_to_roles_and_never_creates_an_unknown_login(
     assert _user(koridor, "stranger") is None and _count(koridor, UserIdentity) == identities
     assert _count(koridor, User) == users
     assert http.get(f"{base}/inbox", allow_redirects=False).status_code == 302  # not signed in
+    with koridor.extensions["koridor"].db.unit_of_work() as uow:  # an administrator disables the account
+        uow.session.scalar(select(User).where(User.login == "newhead")).active = False
+        uow.commit()
+    http = requests.Session()
+    _refused(http.get(to_provider(http, base, "agency", "newhead")), 403, "Учётная запись отключена")
     # an investor provider never reaches a staff account by its login claim
     http = requests.Session()
     investor_side = http.get(to_provider(http, base, "test", "moderator"), allow_redirects=False)
