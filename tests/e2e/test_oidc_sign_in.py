@@ -133,12 +133,21 @@ def test_an_id_token_that_fails_a_check_is_refused(oidc_harness, koridor, name, 
                                                           allow_redirects=False).status_code == 302
 
 
-def test_forged_state_is_refused(oidc_harness, koridor):
+def test_forged_state_and_a_wrong_pkce_verifier_are_refused(oidc_harness, koridor):
     http = requests.Session()
     callback = urlparse(to_provider(http, oidc_harness.base, "test", "ivanov"))
-    query = {k: v[0] for k, v in parse_qs(callback.query).items()} | {"state": "forged-by-an-attacker"}
-    response = http.get(callback._replace(query=urlencode(query)).geturl())
+    query = {k: v[0] for k, v in parse_qs(callback.query).items()}
+    response = http.get(callback._replace(query=urlencode(query | {"state": "forged-by-an-attacker"})).geturl())
     _refused(response, 400, "(state)")
+    http = requests.Session()  # the right state, but another code verifier in the session: the provider refuses
+    callback = to_provider(http, oidc_harness.base, "test", "ivanov")
+    serializer = koridor.session_interface.get_signing_serializer(koridor)
+    data = serializer.loads(http.cookies["session"])
+    [key] = [k for k in data if k.startswith("_state_test_")]
+    data[key]["data"]["code_verifier"] = "x" * 48
+    [cookie] = [c for c in http.cookies if c.name == "session"]
+    http.cookies.set("session", serializer.dumps(data), domain=cookie.domain, path=cookie.path)
+    _refused(http.get(callback), 401, "invalid_grant")
     assert _count(koridor, UserIdentity) == 0
 
 
