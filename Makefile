@@ -12,7 +12,13 @@ $(BIN)/koridor: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/koridor
 
-install: $(BIN)/koridor
+# the OpenID provider the sign-in tests run (tests/oidc, npm `oidc-provider`); skipped without node
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the OpenID Connect sign-in tests will be skipped"; fi
+
+install: $(BIN)/koridor $(OIDC_PROVIDER)
 
 ## make demo: venv + install + SQLite database + Leningrad pack + demo data, serve on :8000
 demo: install

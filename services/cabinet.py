@@ -37,7 +37,8 @@ def investor_home(ctx: Context, actor: Actor) -> dict[str, Any]:
         counts = {"total": s.scalar(mine) or 0, "open": s.scalar(mine.where(still_open)) or 0,
                   "overdue": s.scalar(mine.where(late)) or 0}
         return {
-            "company": {"code": actor.org_code, "name": org.name if org else "", "inn": (org.inn or "") if org else ""},
+            "company": {"code": actor.org_code, "name": org.name if org else "", "inn": (org.inn or "") if org else "",
+                        "ogrn": (org.ogrn or "") if org else ""},
             "manager": manager,
             "counts": counts,
         }

@@ -23,7 +23,7 @@ from .settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "mail"
 EVENTS = ("appeal_received", "clarification", "answer_ready", "rework", "overdue", "escalation",
-          "task_assigned", "sla_warning")
+          "task_assigned", "sla_warning", "email_confirmation")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +41,7 @@ def render(event: str, values: dict[str, Any]) -> tuple[str, str]:
     except TemplateNotFound:
         template = env.get_template("generic.txt")
     defaults = {"name": "", "text": "", "number": None, "appeal_subject": "", "deadline": "", "link": "",
-                "on_behalf_of": ""}
+                "on_behalf_of": "", "login": "", "company": "", "expires": "", "hours": ""}
     subject, _, body = template.render({**defaults, **values}).partition("\n")
     return " ".join(subject.split())[:500], body.strip() + "\n"
 

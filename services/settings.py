@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .identity_config import Provider, load_providers
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,6 +37,11 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: int = 60  # 60 s, 2 min, 4 min, … between attempts
     outbox_lease_seconds: int = 300
+    # sign-in (issue 18, docs/identity.md): OpenID Connect providers, passwords, investors' self-registration
+    oidc_providers: tuple[Provider, ...] = ()
+    password_login: bool = True
+    self_registration: bool = True
+    signup_token_hours: int = 24
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -55,6 +62,10 @@ class Settings:
             "outbox_max_attempts": int(env.get("KORIDOR_OUTBOX_MAX_ATTEMPTS", "8")),
             "sla_warning_working_days": int(env.get("KORIDOR_SLA_WARNING_WORKING_DAYS", "2")),
             "timer_lease_seconds": int(env.get("KORIDOR_TIMER_LEASE_SECONDS", "300")),
+            "oidc_providers": load_providers(env),
+            "password_login": _flag(env.get("KORIDOR_PASSWORD_LOGIN", "1")),
+            "self_registration": _flag(env.get("KORIDOR_SELF_REGISTRATION", "1")),
+            "signup_token_hours": int(env.get("KORIDOR_SIGNUP_TOKEN_HOURS", "24")),
         }
         if env.get("KORIDOR_SECRET_KEY"):
             values["secret_key"] = env["KORIDOR_SECRET_KEY"]
@@ -62,6 +73,10 @@ class Settings:
             values["secret_key"] = _instance_secret()
         values.update(overrides)
         return cls(**values)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _instance_secret() -> str:

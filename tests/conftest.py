@@ -13,6 +13,7 @@ from engine.migrate import upgrade
 from services.settings import Settings
 from web import create_app
 
+pytest_plugins = ["tests.oidc_support"]  # the OpenID provider and Koridor beside it (sign-in tests)
 POSTGRES_URL = os.environ.get("KORIDOR_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

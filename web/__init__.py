@@ -43,9 +43,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
                       PERMANENT_SESSION_LIFETIME=settings.token_ttl_seconds)
     from .api import bp as api_bp
     from .i18n import init_i18n
+    from .oidc import init_oidc
     from .pages import bp as pages_bp
 
     init_i18n(app)
+    init_oidc(app, settings.oidc_providers)
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
     register_error_handlers(app)

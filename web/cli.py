@@ -1,6 +1,7 @@
 """The `koridor` command: init, orgs, users, serve, demo, timers."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -8,6 +9,7 @@ import click
 
 from engine.errors import KoridorError
 from services import directory, setup
+from services.identity_config import ConfigError, load_providers
 from services.scheduler import build_scheduler
 from services.timers import fire_due_timers, sweep
 
@@ -28,6 +30,11 @@ def _fail(err: KoridorError) -> None:
 @click.group()
 def main() -> None:
     """Koridor: routing of investors' appeals (KORIDOR_DATABASE_URL, KORIDOR_PACK)."""
+    try:  # a bad sign-in configuration (docs/identity.md) stops every command with its message
+        load_providers(os.environ)
+    except ConfigError as err:
+        click.echo(f"Ошибка в настройке входа (KORIDOR_OIDC_*): {err}", err=True)
+        sys.exit(2)
 
 
 @main.command()

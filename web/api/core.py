@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from engine.errors import NotPermitted
 from services import intake, kz_scoring, process_models
 from services.directory import issue_token
 
@@ -16,6 +17,8 @@ from . import bp, json_body
 @bp.post("/auth/token")
 def token():
     body = TokenRequest().load(json_body())
+    if not ctx().settings.password_login:  # KORIDOR_PASSWORD_LOGIN=0: sign-in through the providers only
+        raise NotPermitted("Вход по паролю отключён в этой установке")
     value, user = issue_token(ctx(), body["login"], body["password"])
     return jsonify(TokenResponse().dump({"token": value, "user": user}))
 

@@ -13,6 +13,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                cabinet,
                dashboard_page,
                diagram,
+               identity_page,
                intake_page,
                kz_forms,
                kz_pages,
@@ -23,6 +24,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                registration_page,
                reports_page,
                session,
+               signup_page,
                staff,
                task_page,
 )

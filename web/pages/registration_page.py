@@ -33,7 +33,8 @@ def registration_form():
     if request.method == "GET":
         company = investor_home(ctx(), actor())["company"]
         return _render(dict.fromkeys(FIELDS, "") | {"company_name": company["name"] or "",
-                                                     "inn": company["inn"] or ""})
+                                                     "inn": company["inn"] or "", "ogrn": company["ogrn"] or "",
+                                                     "contact_name": actor().name})
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
     body = {k: v for k, v in values.items() if v or k in ("company_name", "inn", "ogrn", "address", "contact_name")}
     try:

@@ -134,7 +134,10 @@ def index():
 def login():
     error = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not ctx().settings.password_login:
+        error = _("Вход по паролю отключён: войдите через провайдера")
+        status = 403
+    elif request.method == "POST":
         address = request.remote_addr or "?"
         wait = _throttled(address)
         if wait > 0:
@@ -161,8 +164,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    from .identity_page import provider_logout_target
+
+    target = provider_logout_target()  # signed in through a provider: its sign-out page next
     session.clear()
-    return redirect(url_for("pages.login"))
+    return redirect(target or url_for("pages.login"))
 
 
 @bp.get("/lang/<code>")
