@@ -1,7 +1,7 @@
 """marshmallow schemas for every request and response body of the API."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields
 
 from services.intake import CHANNELS
 
@@ -76,7 +76,7 @@ class AppealCreate(Body):
 
 
 class PersonOut(Schema):
-    login = fields.Str()
+    login = fields.Str(allow_none=True)  # {"login": null}: nobody in that role yet
     name = fields.Str()
     email = fields.Str(allow_none=True)
     phone = fields.Str(allow_none=True)
@@ -222,7 +222,7 @@ class TaskComplete(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    action = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    action = Str(required=True, validate=length(1, 40, REQUIRED))
 
 
 class NextTaskOut(Schema):
