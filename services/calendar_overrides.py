@@ -47,18 +47,17 @@ def set_override(ctx: Context, actor: Actor, day: date, kind: str = "holiday", n
     """Create or replace the override of a day (`kind` one of KINDS; checked by web/schemas_admin.py
     `CalendarOverrideIn`); returns it with the appeals whose deadline moved."""
     _require_admin(actor)
-    parsed = day
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         old_calendar = sla.calendar_for(ctx, s)
-        row = s.get(CalendarOverride, parsed)
+        row = s.get(CalendarOverride, day)
         if row is None:
-            row = CalendarOverride(day=parsed)
+            row = CalendarOverride(day=day)
             s.add(row)
         row.kind, row.working, row.note = kind, KINDS[kind], note
         s.flush()
-        moved = _recalculate(ctx, s, actor, parsed, old_calendar, now, f"{kind}: {note}" if note else kind)
+        moved = _recalculate(ctx, s, actor, day, old_calendar, now, f"{kind}: {note}" if note else kind)
         result = {**_view(row), "recalculated": moved}
         uow.commit()
     return result
@@ -67,19 +66,18 @@ def set_override(ctx: Context, actor: Actor, day: date, kind: str = "holiday", n
 def delete_override(ctx: Context, actor: Actor, day: date) -> dict[str, Any]:
     """Remove the override of `day`; returns the appeals whose deadline moved back."""
     _require_admin(actor)
-    parsed = day
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
-        row = s.get(CalendarOverride, parsed)
+        row = s.get(CalendarOverride, day)
         if row is None:
             raise NotFound("Для этой даты нет исправления календаря")
         old_calendar = sla.calendar_for(ctx, s)
         s.delete(row)
         s.flush()
-        moved = _recalculate(ctx, s, actor, parsed, old_calendar, now, "deleted")
+        moved = _recalculate(ctx, s, actor, day, old_calendar, now, "deleted")
         uow.commit()
-    return {"date": parsed, "deleted": True, "recalculated": moved}
+    return {"date": day, "deleted": True, "recalculated": moved}
 
 
 def _recalculate(ctx: Context, s: Session, actor: Actor, day: date, old_calendar, now: datetime,
