@@ -19,7 +19,7 @@ from .validation import Body
 
 PREFIX = "/api/v1"
 ERRORS = {"400": "Malformed request (the body is not a JSON object, a file is missing)",
-          "401": "No or invalid token", "403": "The caller's roles do not allow it",
+          "401": "No or invalid token (for /auth/token: wrong login or password)", "403": "The caller's roles do not allow it",
           "404": "Unknown, or not visible to the caller", "409": "Already completed, or changed meanwhile",
           "413": "The body or a file is too large", "422": "Validation failed: a message per field"}
 ERROR_SCHEMA = {"type": "object", "required": ["code", "status", "message", "errors"], "properties": {
@@ -126,7 +126,7 @@ def _request_body(plugin: _Plugin, doc: dict[str, Any]) -> dict[str, Any] | None
     return {"required": True, "content": {"multipart/form-data": {"schema": form}}}
 
 
-def _responses(doc: dict[str, Any], secured: bool, path: str) -> dict[str, Any]:
+def _responses(doc: dict[str, Any], path: str) -> dict[str, Any]:
     status, schema, media, also = str(doc.get("status", 200)), doc.get("response"), doc.get("media"), doc.get("also")
     if status == "204":
         main: dict[str, Any] = {"description": "Done, no content"}
@@ -140,8 +140,6 @@ def _responses(doc: dict[str, Any], secured: bool, path: str) -> dict[str, Any]:
             main["content"][also] = {"schema": {"type": "string", "format": "binary"}}
     out = {status: main}
     for code, text in ERRORS.items():
-        if code == "401" and not secured:
-            continue
         out[code] = {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     if path == f"{PREFIX}/auth/token":
         out["429"] = {"description": "Too many failed sign-ins for this login",
@@ -156,7 +154,7 @@ def _operation(plugin: _Plugin, rule: Rule, view: Callable, method: str) -> dict
     path = openapi_path(rule)
     op: dict[str, Any] = {"operationId": f"{rule.endpoint.split('.')[-1]}_{method}", "summary": summary,
                           "tags": [path.removeprefix(PREFIX + "/").split("/")[0]],
-                          "responses": _responses(doc, secured, path)}
+                          "responses": _responses(doc, path)}
     if description:
         op["description"] = description
     parameters = _path_parameters(rule) + _query_parameters(doc.get("query") or {})
