@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.deadlines import compute_deadline
-from engine.errors import NotFound, NotPermitted, ValidationFailed
+from engine.errors import NotFound, NotPermitted
 
 from . import sla
 from .context import Actor, Context
@@ -43,60 +43,41 @@ def list_overrides(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
         return [_view(o) for o in uow.session.scalars(select(CalendarOverride).order_by(CalendarOverride.day))]
 
 
-def _parse(day: Any, kind: Any = "holiday", note: Any = None) -> tuple[date, str, str | None]:
-    errors: dict[str, list[str]] = {}
-    parsed = None
-    if isinstance(day, date):
-        parsed = day
-    else:
-        try:
-            parsed = date.fromisoformat(str(day))
-        except ValueError:
-            errors["date"] = ["дата в формате ГГГГ-ММ-ДД"]
-    if kind not in KINDS:
-        errors["kind"] = [f"одно из: {', '.join(KINDS)}"]
-    if note is not None and (not isinstance(note, str) or len(note) > 255):
-        errors["note"] = ["строка не длиннее 255 символов"]
-    if errors:
-        raise ValidationFailed("Проверьте поля", errors)
-    return parsed, kind, note.strip() if isinstance(note, str) and note.strip() else None  # type: ignore[return-value]
-
-
-def set_override(ctx: Context, actor: Actor, day: Any, kind: Any = "holiday", note: Any = None) -> dict[str, Any]:
-    """Create or replace the override of a day; returns it with the appeals whose deadline moved."""
+def set_override(ctx: Context, actor: Actor, day: date, kind: str = "holiday", note: str | None = None) -> dict[str, Any]:
+    """Create or replace the override of a day (`kind` one of KINDS; checked by web/schemas_admin.py
+    `CalendarOverrideIn`); returns it with the appeals whose deadline moved."""
     _require_admin(actor)
-    parsed, kind, note = _parse(day, kind, note)
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         old_calendar = sla.calendar_for(ctx, s)
-        row = s.get(CalendarOverride, parsed)
+        row = s.get(CalendarOverride, day)
         if row is None:
-            row = CalendarOverride(day=parsed)
+            row = CalendarOverride(day=day)
             s.add(row)
         row.kind, row.working, row.note = kind, KINDS[kind], note
         s.flush()
-        moved = _recalculate(ctx, s, actor, parsed, old_calendar, now, f"{kind}: {note}" if note else kind)
+        moved = _recalculate(ctx, s, actor, day, old_calendar, now, f"{kind}: {note}" if note else kind)
         result = {**_view(row), "recalculated": moved}
         uow.commit()
     return result
 
 
-def delete_override(ctx: Context, actor: Actor, day: Any) -> dict[str, Any]:
+def delete_override(ctx: Context, actor: Actor, day: date) -> dict[str, Any]:
+    """Remove the override of `day`; returns the appeals whose deadline moved back."""
     _require_admin(actor)
-    parsed, _, _ = _parse(day)
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
-        row = s.get(CalendarOverride, parsed)
+        row = s.get(CalendarOverride, day)
         if row is None:
             raise NotFound("Для этой даты нет исправления календаря")
         old_calendar = sla.calendar_for(ctx, s)
         s.delete(row)
         s.flush()
-        moved = _recalculate(ctx, s, actor, parsed, old_calendar, now, "deleted")
+        moved = _recalculate(ctx, s, actor, day, old_calendar, now, "deleted")
         uow.commit()
-    return {"date": parsed, "deleted": True, "recalculated": moved}
+    return {"date": day, "deleted": True, "recalculated": moved}
 
 
 def _recalculate(ctx: Context, s: Session, actor: Actor, day: date, old_calendar, now: datetime,

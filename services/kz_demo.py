@@ -3,7 +3,7 @@ seed 003, one user per role of the project path, a project with a roadmap in imp
 initiative waiting at the local executive body and an investor's request."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -45,9 +45,9 @@ INITIATIVE = {
     "company": {"name": "Steppe Glass GmbH", "country": "Германия", "sector": "обрабатывающая промышленность",
                 "size": "крупная", "contact": "Hans Weber, +49 30 1234567"},
     "kyc": {"passed": True, "notes": "KYC пройден"},
-    "meetings": [{"date": "2025-05-20", "participants": "посол, руководство компании",
+    "meetings": [{"date": date(2025, 5, 20), "participants": "посол, руководство компании",
                   "subject": "завод флоат-стекла", "agreements": "визит в Алматинскую область"}],
-    "visit": {"held_on": "2025-06-10", "purpose": "выбор площадки", "responsible": "акимат",
+    "visit": {"held_on": date(2025, 6, 10), "purpose": "выбор площадки", "responsible": "акимат",
               "outcome": "подобран участок в индустриальной зоне"},
 }
 
@@ -102,7 +102,7 @@ def _demo_path(ctx: Context) -> None:
         global2000="no", tech_level="medium")
     tasks = [("pre_investment", "Получение земельного участка и ТУ", -20), ("pre_investment", "ПСД и экспертиза", 5),
              ("investment", "Строительно-монтажные работы", 120), ("post_investment", "Выход на проектную мощность", 400)]
-    ids = [add_task(ctx, akimat, pid, {"stage": stage, "title": title, "due_date": (today + timedelta(days=d)).isoformat(),
+    ids = [add_task(ctx, akimat, pid, {"stage": stage, "title": title, "due_date": today + timedelta(days=d),
                                        "responsible": "Акимат, инвестор", "expected_result": title,
                                        "support_measures": "инвестиционные преференции", "risks": "сроки"})["id"]
            for stage, title, d in tasks]

@@ -17,14 +17,11 @@ from sqlalchemy.orm import Session
 from engine.errors import InvalidTransition, NotPermitted, ValidationFailed
 
 from .context import Actor, Context
-from .kz_initiatives import _date, _text
 from .kz_models import KzMessage
 from .kz_projects import local_day
 from .kz_roadmap import _event, _project
 from .kz_status import KZ_FINAL, STAGE_OF
 from .models import Project
-
-MESSAGE_LIMIT = 4000
 
 
 def _module1_side(actor: Actor, project: Project) -> None:
@@ -45,16 +42,10 @@ def _locked(s: Session, actor: Actor, project_id: int) -> Project:
 
 
 def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 42: a further meeting card (date, participants, subject, agreements)."""
-    errors: dict[str, list[str]] = {}
-    entry: dict[str, Any] = {k: _text(body, k, errors) for k in ("participants", "subject", "agreements")}
-    held = _date(body.get("date"), "date", errors)
-    if held is None and "date" not in errors:
-        errors["date"] = ["обязательное поле"]
-    errors.update({k: ["поле не предусмотрено"] for k in sorted(set(body) - {"date", "participants", "subject",
-                                                                            "agreements"})})
-    if errors:
-        raise ValidationFailed("Проверьте карточку встречи", errors)
+    """Item 42: a further meeting card (`body`: date, participants, subject, agreements, as
+    web/schemas_kz.py `MeetingCardIn` loads it)."""
+    entry: dict[str, Any] = {k: body[k] for k in ("participants", "subject", "agreements")}
+    held = body["date"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -71,17 +62,10 @@ def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any
 
 
 def record_visit(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 42: the visit's results filled in by hand (date held, purpose, responsible, outcome)."""
-    errors: dict[str, list[str]] = {}
-    visit: dict[str, Any] = {k: _text(body, k, errors, required=k == "outcome") for k in
-                             ("purpose", "responsible", "outcome")}
-    held = _date(body.get("held_on"), "held_on", errors)
-    if held is None and "held_on" not in errors:
-        errors["held_on"] = ["обязательное поле"]
-    errors.update({k: ["поле не предусмотрено"] for k in sorted(set(body) - {"held_on", "purpose", "responsible",
-                                                                            "outcome"})})
-    if errors:
-        raise ValidationFailed("Проверьте итоги визита", errors)
+    """Item 42: the visit's results filled in by hand (`body`: held_on, purpose, responsible, outcome,
+    as web/schemas_kz.py `VisitIn` loads it)."""
+    visit: dict[str, Any] = {k: body[k] for k in ("purpose", "responsible", "outcome")}
+    held = body["held_on"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -123,12 +107,8 @@ def list_messages(ctx: Context, actor: Actor, project_id: int) -> dict[str, Any]
 
 
 def post_message(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 42: a message in the project's chat."""
-    errors: dict[str, list[str]] = {}
-    text = _text(body, "text", errors, limit=MESSAGE_LIMIT)
-    errors.update({k: ["поле не предусмотрено"] for k in sorted(set(body) - {"text"})})
-    if errors:
-        raise ValidationFailed("Проверьте сообщение", errors)
+    """Item 42: a message in the project's chat (`body["text"]`, checked by web/schemas_kz.py `MessageIn`)."""
+    text = body["text"]
     now: datetime = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session

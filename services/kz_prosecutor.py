@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 
 from .context import Actor, Context
-from .kz_initiatives import _text
 from .kz_models import KzProsecutorCase
 from .kz_roadmap import _event, _project
 from .models import Organisation, User
@@ -55,22 +54,12 @@ def _people(s: Session, org: str | None, role: str) -> list[str]:
 
 
 def submit(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Items 57–59: a state body sends a measure against the project's investor for approval."""
+    """Items 57–59: a state body sends a measure against the project's investor for approval
+    (`body` as web/schemas_kz.py `ProsecutorCaseIn` loads it)."""
     level = LEVEL_OF.get(actor.org_kind) if actor.has("local_exec", "authorized_body", "initiator") else None
     if level is None:
         raise NotPermitted("Меры на согласование направляют государственные органы (п. 58)")
-    errors: dict[str, list[str]] = {}
-    measure = body.get("measure")
-    if measure not in MEASURES:
-        errors["measure"] = [f"одна из мер: {', '.join(MEASURES)}"]
-    act = _text(body, "act", errors, limit=4000)
-    justification = _text(body, "justification", errors, limit=4000)
-    errors.update({k: ["поле не предусмотрено"] for k in sorted(set(body) - {"measure", "act", "justification",
-                                                                            "prosecutor_org"})})
-    if not isinstance(body.get("prosecutor_org"), str):
-        errors["prosecutor_org"] = ["код органа прокуратуры"]
-    if errors:
-        raise ValidationFailed("Проверьте меру для согласования", errors)
+    measure, act, justification = body["measure"], body["act"], body["justification"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -108,14 +97,9 @@ def list_cases(ctx: Context, actor: Actor, project_id: int) -> list[dict[str, An
 
 
 def decide(ctx: Context, actor: Actor, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 58: the named prosecutor's office approves the measure or refuses it with a reason."""
-    errors: dict[str, list[str]] = {}
-    approved = body.get("approved")
-    if not isinstance(approved, bool):
-        errors["approved"] = ["true или false"]
-    comment = _text(body, "comment", errors, required=approved is False, limit=4000)
-    if errors:
-        raise ValidationFailed("Проверьте решение прокуратуры", errors)
+    """Item 58: the named prosecutor's office approves the measure or refuses it with a reason
+    (`body`: approved, comment, as web/schemas_kz.py `ProsecutorDecisionIn` loads it)."""
+    approved, comment = body["approved"], body["comment"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session

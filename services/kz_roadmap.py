@@ -7,7 +7,7 @@ roles read every project; an investor reads the projects of their own company.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationF
 from engine.history import append_event
 
 from .context import Actor, Context
-from .kz_models import ROADMAP_STAGES, KzRoadmapTask
+from .kz_models import KzRoadmapTask
 from .kz_projects import FIX_WORKING_DAYS, SUBJECT, calendar, local_day
 from .kz_views import project_view, task_view
 from .models import Project
@@ -25,7 +25,6 @@ from .models import Project
 AGENCY_ROLES = ("initiator", "local_exec", "chamber", "authorized_body", "prosecutor", "analyst", "auditor",
                 "head", "admin", "coordinator", "manager", "moderator")
 EDITABLE = ("passport", "roadmap_returned")  # while the roadmap is formed or fixed
-TASK_FIELDS = ("stage", "title", "due_date", "expected_result", "support_measures", "risks", "responsible")
 VALIDATION_WORKING_DAYS = FIX_WORKING_DAYS  # item 65: also 5 working days
 
 
@@ -62,37 +61,6 @@ def get_project(ctx: Context, actor: Actor, project_id: int) -> dict[str, Any]:
         return project_view(uow.session, _project(uow.session, actor, project_id), ctx.clock())
 
 
-def _clean(body: dict[str, Any], partial: bool) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    for name in sorted(set(body) - set(TASK_FIELDS)):
-        errors[name] = ["поле не предусмотрено"]
-    for name in TASK_FIELDS:
-        if name not in body:
-            if not partial and name in ("stage", "title", "due_date", "responsible"):
-                errors[name] = ["обязательное поле"]
-            continue
-        value = body[name]
-        if name == "due_date":
-            try:
-                out[name] = date.fromisoformat(str(value))
-            except ValueError:
-                errors[name] = ["дата в формате ГГГГ-ММ-ДД"]
-        elif name == "stage":
-            if value not in ROADMAP_STAGES:
-                errors[name] = [f"одна из стадий: {', '.join(ROADMAP_STAGES)}"]
-            out[name] = value
-        elif value is not None and (not isinstance(value, str) or len(value) > 5000):
-            errors[name] = ["строка до 5000 символов"]
-        elif name in ("title", "responsible") and not (value or "").strip():
-            errors[name] = ["обязательное поле"]
-        else:
-            out[name] = value.strip() if isinstance(value, str) else None
-    if errors:
-        raise ValidationFailed("Проверьте задачу дорожной карты", errors)
-    return out
-
-
 def _editor(actor: Actor, project: Project) -> None:
     details = project.details or {}
     if project.status not in EDITABLE:
@@ -108,8 +76,8 @@ def _event(s: Session, project: Project, actor: Actor, action: str, now: datetim
                  status_from=project.status, status_to=project.status, data=data, instance_id=project.instance_id)
 
 
-def add_task(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    fields = _clean(body, partial=False)
+def add_task(ctx: Context, actor: Actor, project_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Items 47–48: a roadmap task (`fields` as web/schemas_kz.py `RoadmapTaskIn` loads them)."""
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -131,8 +99,8 @@ def _task(s: Session, actor: Actor, task_id: int) -> tuple[KzRoadmapTask, Projec
     return task, _project(s, actor, task.project_id)
 
 
-def update_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    fields = _clean(body, partial=True)
+def update_task(ctx: Context, actor: Actor, task_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Items 47, 50: the fields given change (any subset of `RoadmapTaskIn`'s)."""
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         task, project = _task(uow.session, actor, task_id)
@@ -158,16 +126,10 @@ def delete_task(ctx: Context, actor: Actor, task_id: int) -> None:
 
 def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Item 64: the local executive body marks a task done; the Chamber's validation is due in 5
-    working days of the actual completion (item 65)."""
+    working days of the actual completion (item 65). `body["completed_on"]`: a date or None (today)."""
     now = ctx.clock()
     today = local_day(now)
-    unknown = set(body) - {"completed_on"}
-    if unknown:
-        raise ValidationFailed("Лишние поля", {k: ["поле не предусмотрено"] for k in sorted(unknown)})
-    try:
-        done_on = date.fromisoformat(body["completed_on"]) if body.get("completed_on") else today
-    except (TypeError, ValueError) as err:
-        raise ValidationFailed("Дата окончания", {"completed_on": ["дата в формате ГГГГ-ММ-ДД"]}) from err
+    done_on = body.get("completed_on") or today
     if done_on > today:
         raise ValidationFailed("Дата окончания в будущем", {"completed_on": ["не позже сегодняшнего дня"]})
     with ctx.db.unit_of_work() as uow:
@@ -191,19 +153,11 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
 
 
 def validate_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 65: the Chamber accepts a completed task, or sends it back open with a comment."""
+    """Item 65: the Chamber accepts a completed task, or sends it back open with a comment
+    (`body`: accepted, comment, as web/schemas_kz.py `RoadmapValidationIn` loads it)."""
     if not actor.has("chamber"):
         raise NotPermitted("Задачи валидирует Национальная палата (п. 65)")
-    accepted, comment = body.get("accepted"), body.get("comment")
-    errors = {k: ["поле не предусмотрено"] for k in sorted(set(body) - {"accepted", "comment"})}
-    if not isinstance(accepted, bool):
-        errors["accepted"] = ["true или false"]
-    if comment is not None and not isinstance(comment, str):
-        errors["comment"] = ["строка"]
-    if accepted is False and not (comment or "").strip():
-        errors["comment"] = ["укажите причину"]
-    if errors:
-        raise ValidationFailed("Проверьте решение", errors)
+    accepted, comment = body["accepted"], body.get("comment")
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session

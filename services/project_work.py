@@ -5,7 +5,7 @@ task for its manager.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -26,47 +26,18 @@ PROTOCOL_KINDS = {"protocol": "Протокол", "resume": "Резюме вст
 ACTUALIZE_TITLE = "Актуализировать информацию по проекту"
 
 
-def _text(body: dict[str, Any], name: str, limit: int, errors: dict, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        errors[name] = ["ожидается строка"]
-        return None
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = ["обязательное поле"]
-    elif len(value) > limit:
-        errors[name] = [f"не длиннее {limit} символов"]
-    return value or None
-
-
 def protocol_due(ctx: Context, session: Session, planned_at: datetime) -> date:
     """Seed 000 item 3.1: the protocol or resume is entered not later than the next working day."""
     overrides = {o.day: o.working for o in session.scalars(select(CalendarOverride))}
     return ctx.pack.calendar(overrides).next_working_day(planned_at.astimezone(ctx.tz).date())
 
 
-def _parse_moment(ctx: Context, value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError
-    moment = datetime.fromisoformat(value) if "T" in value else datetime.combine(date.fromisoformat(value), time(10))
-    return moment if moment.tzinfo else moment.replace(tzinfo=ctx.tz)
-
-
 def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """A planned meeting or consultation with its agenda; its protocol becomes the manager's task due
-    the next working day after the meeting."""
-    errors: dict[str, list[str]] = {}
-    kind = body.get("kind") or "meeting"
-    if kind not in MEETING_KINDS:
-        errors["kind"] = [f"одно из: {', '.join(MEETING_KINDS)}"]
-    title = _text(body, "title", 500, errors)
-    agenda = _text(body, "agenda", 20000, errors)
-    try:
-        planned_at = _parse_moment(ctx, body.get("planned_at"))
-    except ValueError:
-        errors["planned_at"] = ["дата и время ISO 8601 (ГГГГ-ММ-ДДTЧЧ:ММ) или дата ГГГГ-ММ-ДД"]
-    if errors:
-        raise ValidationFailed("Встреча не добавлена: проверьте поля", errors)
+    the next working day after the meeting. `body` as web/schemas_projects.py `MeetingIn` loads it;
+    a `planned_at` without a zone is local to the pack."""
+    kind, title, agenda, planned_at = body.get("kind") or "meeting", body["title"], body["agenda"], body["planned_at"]
+    planned_at = planned_at if planned_at.tzinfo else planned_at.replace(tzinfo=ctx.tz)
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -92,14 +63,9 @@ def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any
 
 
 def enter_protocol(ctx: Context, actor: Actor, project_id: int, meeting_id: int, body: dict[str, Any]) -> dict:
-    """The protocol (or, by agreement, a resume: item 3.3) of a held meeting; closes its task."""
-    errors: dict[str, list[str]] = {}
-    kind = body.get("kind") or "protocol"
-    if kind not in PROTOCOL_KINDS:
-        errors["kind"] = [f"одно из: {', '.join(PROTOCOL_KINDS)}"]
-    text = _text(body, "text", 50000, errors)
-    if errors:
-        raise ValidationFailed("Протокол не внесён: проверьте поля", errors)
+    """The protocol (or, by agreement, a resume: item 3.3) of a held meeting; closes its task
+    (`body`: kind, text; web/schemas_projects.py `ProtocolIn`)."""
+    kind, text = body.get("kind") or "protocol", body["text"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -153,19 +119,9 @@ def _role(actor: Actor) -> str:
 
 
 def add_task(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """A to-do between the investor and the manager: title, assignee, due date."""
-    errors: dict[str, list[str]] = {}
-    title = _text(body, "title", 500, errors)
-    description = _text(body, "description", 20000, errors, required=False)
-    try:
-        due = date.fromisoformat(body.get("due_date") or "")
-    except (TypeError, ValueError):
-        errors["due_date"] = ["дата в формате ГГГГ-ММ-ДД"]
-    assignee = body.get("assignee")
-    if not isinstance(assignee, str) or not assignee:
-        errors["assignee"] = ["обязательное поле"]
-    if errors:
-        raise ValidationFailed("Задача не создана: проверьте поля", errors)
+    """A to-do between the investor and the manager: title, assignee, due date (`body` as
+    web/schemas_projects.py `ProjectTaskIn` loads it)."""
+    title, description, due, assignee = body["title"], body.get("description"), body["due_date"], body["assignee"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session

@@ -7,13 +7,12 @@ project and on its appeals, with who did it.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from classifiers.okved import parse_okved
 from classifiers.project_stages import BY_CODE, PHASES, next_update_due, stale_before
 from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
@@ -133,50 +132,15 @@ def create_from_application(session: Session, registration: Registration, sector
 
 
 def _passport_changes(session: Session, project: Project, body: dict[str, Any]) -> tuple[dict, dict]:
-    """Validated new values of the fields in `body` (422 naming each bad field)."""
+    """The new values of the fields in `body` (shape checked by web/schemas_projects.py
+    `ProjectChangeIn`): the people named must exist, a manager must be one (422 naming the field)."""
     errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    allowed = set(PASSPORT_FIELDS) | {"stage", "commissioner", "manager"}
-    for name in sorted(set(body) - allowed):
-        errors[name] = ["поле нельзя изменить"]
-    for name, limit in TEXT_FIELDS.items():
-        if name in body:
-            value = body[name]
-            if value is not None and not isinstance(value, str):
-                errors[name] = ["ожидается строка"]
-            elif name == "name" and not (value or "").strip():
-                errors[name] = ["обязательное поле"]
-            elif value is not None and len(value) > limit:
-                errors[name] = [f"не длиннее {limit} символов"]
-            else:
-                values[name] = (value or "").strip() or None
-    if "okved" in body:
-        codes, problem = parse_okved(body["okved"] if isinstance(body["okved"], str) else "")
-        if problem:
-            errors["okved"] = [problem]
-        values["okved"] = ", ".join(codes)
-    if "investment_volume" in body:
-        try:
-            volume = None if body["investment_volume"] in (None, "") else Decimal(str(body["investment_volume"]))
-            if volume is not None and (volume < 0 or not volume.is_finite()):
-                raise InvalidOperation
-            values["investment_volume"] = volume
-        except (InvalidOperation, ValueError):
-            errors["investment_volume"] = ["неотрицательное число (млн руб.)"]
-    if "jobs" in body:
-        jobs = body["jobs"]
-        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0):
-            errors["jobs"] = ["неотрицательное целое число"]
-        values["jobs"] = jobs
-    if "stage" in body:
-        if body["stage"] not in BY_CODE:
-            errors["stage"] = [f"одна из: {', '.join(BY_CODE)}"]
-        values["stage"] = body["stage"]
+    values: dict[str, Any] = {k: body[k] for k in (*PASSPORT_FIELDS, "stage") if k in body}
     for name, column in (("commissioner", "commissioner_login"), ("manager", "manager_login")):
         if name in body:
             login = body[name]
             user = session.scalar(select(User).where(User.login == login, User.active.is_(True))) \
-                if isinstance(login, str) else None
+                if login is not None else None
             if login is not None and user is None:
                 errors[name] = [f"нет пользователя '{login}'"]
             elif name == "manager" and user is not None and "manager" not in user.role_list:

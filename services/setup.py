@@ -1,6 +1,8 @@
 """Installing a pack and loading demo data (`koridor init`, `koridor demo`)."""
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import select
 
 from engine.migrate import upgrade
@@ -146,7 +148,7 @@ def _demo_projects(ctx: Context) -> int:
     add_meeting(ctx, _actor(ctx, "manager"), ids[0], {
         "kind": "consultation", "title": "Первичная консультация по участку",
         "agenda": "Оформление прав на участок, технологическое присоединение",
-        "planned_at": ctx.clock().astimezone(ctx.tz).date().isoformat()})
+        "planned_at": datetime.combine(ctx.clock().astimezone(ctx.tz).date(), time(10), ctx.tz)})
     submit_registration(ctx, _actor(ctx, "operator"), {
         "company_name": "ООО «Северная логистика»", "inn": "7840123459", "ogrn": "7712345678906",
         "contact_name": "Смирнов Олег Петрович", "contact_email": "info@north-logistics.example", **legal})

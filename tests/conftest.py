@@ -107,3 +107,19 @@ def app(database_url, clock):
 @pytest.fixture
 def ctx(app):
     return app.extensions["koridor"]
+
+
+if os.environ.get("KORIDOR_TEST_CHECK_RESPONSES"):
+    @pytest.fixture(autouse=True)
+    def _answers_match_the_document():
+        """Opt-in: every /api/v1 JSON answer of the test matches its schema in the OpenAPI document."""
+        from flask import request_finished
+
+        from tests.openapi_conformance import PROBLEMS, check_response
+
+        PROBLEMS.clear()
+        request_finished.connect(check_response)
+        yield
+        request_finished.disconnect(check_response)
+        if PROBLEMS:
+            pytest.fail("answers that do not match the OpenAPI document:\n" + "\n".join(dict.fromkeys(PROBLEMS)))

@@ -29,4 +29,5 @@ def login_required(view):
         g.actor = authenticate(ctx(), token.strip())
         return view(*args, **kwargs)
 
+    wrapper.requires_token = True  # type: ignore[attr-defined]  (web/openapi.py: the bearer scheme)
     return wrapper

@@ -7,6 +7,9 @@ from engine.errors import KoridorError
 from services import calendar_overrides
 from services.context import Actor
 
+from .schemas_admin import CALENDAR_DAY, CALENDAR_OVERRIDE
+from .validation import checked
+
 
 def _admin() -> Actor:
     return Actor("cli", "Администратор (CLI)", ("admin",), "", "")
@@ -37,7 +40,8 @@ def register(main: click.Group) -> None:
     def calendar_override(day: str, kind: str, note: str | None) -> None:
         """Set DAY (YYYY-MM-DD) as working, holiday or shortened; moves the open appeals' deadlines."""
         try:
-            result = calendar_overrides.set_override(_ctx(), _admin(), day, kind, note)
+            body = checked(CALENDAR_OVERRIDE, {"date": day, "kind": kind, "note": note})
+            result = calendar_overrides.set_override(_ctx(), _admin(), body["date"], body["kind"], body["note"])
         except KoridorError as err:
             _fail(err)
         click.echo(f"{result['date']:%d.%m.%Y}: {result['kind']}")
@@ -48,7 +52,7 @@ def register(main: click.Group) -> None:
     def calendar_delete(day: str) -> None:
         """Remove the override of DAY; moves the open appeals' deadlines back."""
         try:
-            result = calendar_overrides.delete_override(_ctx(), _admin(), day)
+            result = calendar_overrides.delete_override(_ctx(), _admin(), checked(CALENDAR_DAY, {"date": day})["date"])
         except KoridorError as err:
             _fail(err)
         click.echo(f"{result['date']:%d.%m.%Y}: исправление удалено")

@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import KoridorError
 from services.directory import AuthenticationFailed
 
+from .validation import flatten
+
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
           409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_failed",
           429: "too_many_requests", 500: "internal_error"}
@@ -28,7 +30,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _schema(err: ValidationError):
         messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return error_body(422, "Проверьте поля запроса", _flatten(messages))
+        return error_body(422, "Проверьте поля запроса", flatten(messages))
 
     @app.errorhandler(AuthenticationFailed)
     def _auth(err: AuthenticationFailed):
@@ -47,14 +49,3 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(err: Exception):  # pragma: no cover - a bug, logged
         app.logger.exception("unhandled error")
         return error_body(500, "Внутренняя ошибка сервера")
-
-
-def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
-    return out

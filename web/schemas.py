@@ -1,17 +1,29 @@
 """marshmallow schemas for every request and response body of the API."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields
+
+from services.intake import CHANNELS
+
+from .validation import (
+    REQUIRED,
+    Body,
+    Boolean,
+    Card,
+    Choice,
+    Integer,
+    Real,
+    Str,
+    Text,
+    Timestamp,
+    at_least,
+    length,
+)
 
 
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class TokenRequest(Strict):
-    login = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+class TokenRequest(Body):
+    login = Str(required=True, validate=length(1, 100, "от 1 до 100 символов"))
+    password = Str(required=True, validate=length(1, 200, "от 1 до 200 символов"))
 
 
 class UserOut(Schema):
@@ -28,9 +40,9 @@ class TokenResponse(Schema):
     user = fields.Nested(UserOut)
 
 
-class DeadlineRequest(Strict):
-    fact = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    received_at = fields.DateTime(load_default=None)
+class DeadlineRequest(Body):
+    fact = Str(required=True, validate=length(1, 120, REQUIRED))
+    received_at = Timestamp(load_default=None)
 
 
 class DeadlineResponse(Schema):
@@ -46,23 +58,25 @@ class DeadlineResponse(Schema):
     timezone = fields.Str()
 
 
-class CompanyIn(Strict):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=500))
-    inn = fields.Str(required=True, validate=validate.Length(min=10, max=12))
+class CompanyIn(Body):
+    name = Text(500, required=True)
+    inn = Str(required=True, validate=length(10, 12, "от 10 до 12 цифр"))
 
 
-class AppealCreate(Strict):
-    fact = fields.Str(required=True, validate=validate.Length(min=1, max=120))
-    subject = fields.Str(required=True, validate=validate.Length(min=1, max=500))
-    description = fields.Str(required=True, validate=validate.Length(min=1, max=20000))
-    company = fields.Nested(CompanyIn, required=True)
-    project_id = fields.Int(load_default=None, strict=True)
-    channel = fields.Str(load_default=None)
-    received_at = fields.DateTime(load_default=None)
+class AppealCreate(Body):
+    message = "Обращение не принято: проверьте поля"
+    fact = Str(required=True, validate=length(1, 120, REQUIRED))
+    subject = Text(500, required=True)
+    description = Text(20000, required=True)
+    company = Card(CompanyIn, required=True)
+    project_id = Integer(load_default=None, allow_none=True)
+    channel = Choice(CHANNELS, load_default=None, allow_none=True,
+                     metadata={"description": "operators only; the investor's own appeal is `lk`"})
+    received_at = Timestamp(load_default=None, allow_none=True, metadata={"description": "operators only"})
 
 
 class PersonOut(Schema):
-    login = fields.Str()
+    login = fields.Str(allow_none=True)  # {"login": null}: nobody in that role yet
     name = fields.Str()
     email = fields.Str(allow_none=True)
     phone = fields.Str(allow_none=True)
@@ -142,8 +156,8 @@ class HistoryItemOut(Schema):
     on_behalf_of = fields.Str(allow_none=True)  # the absent user a substitute acted for
 
 
-class CommentIn(Strict):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
+class CommentIn(Body):
+    text = Text(10000, required=True)
 
 
 class CommentOut(Schema):
@@ -208,7 +222,7 @@ class TaskComplete(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    action = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    action = Str(required=True, validate=length(1, 40, REQUIRED))
 
 
 class NextTaskOut(Schema):
@@ -229,11 +243,11 @@ class TaskResultOut(Schema):
     next_tasks = fields.List(fields.Nested(NextTaskOut))
 
 
-class GreenCorridorIn(Strict):
-    investment_usd = fields.Float(required=True, validate=validate.Range(min=0))
-    global2000 = fields.Bool(required=True)
-    tech_level = fields.Str(required=True, validate=validate.OneOf(["non_manufacturing", "unlisted", "medium", "high"]))
-    jobs = fields.Int(required=True, strict=True, validate=validate.Range(min=0))
+class GreenCorridorIn(Body):
+    investment_usd = Real(required=True, validate=at_least(0, "неотрицательное число"))
+    global2000 = Boolean(required=True)
+    tech_level = Choice(["non_manufacturing", "unlisted", "medium", "high"], required=True)
+    jobs = Integer(required=True, validate=at_least(0, "неотрицательное целое число"))
 
 
 class ProcessVersionOut(Schema):
@@ -260,9 +274,9 @@ class AttachmentOut(Schema):
 
 
 # -- analysts (issue 7): versions diff, migration, what-if simulation -------------------------
-class MigrateIn(Strict):
-    to_version = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
-    dry_run = fields.Bool(load_default=False)
+class MigrateIn(Body):
+    to_version = Integer(required=True, validate=at_least(1, "номер версии: целое число от 1"))
+    dry_run = Boolean(load_default=False)
 
 
 class MigrationItemOut(Schema):

@@ -8,7 +8,11 @@ from services import process_models, simulation
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut
-from . import bp, json_body
+from ..schemas_admin import SIMULATION, SIMULATION_FILES
+from ..validation import accepts, checked, documents, returns, uploads
+from . import bp
+
+MIGRATE = MigrateIn()
 
 
 def upload(name: str) -> bytes | None:
@@ -25,24 +29,34 @@ def upload(name: str) -> bytes | None:
 
 @bp.get("/process-models/<process_id>/versions/<int:version_a>/diff/<int:version_b>")
 @login_required
+@returns(DiffOut)
 def diff_versions(process_id: str, version_a: int, version_b: int):
+    """Diff of two versions by element: added, removed, changed (analyst, admin, auditor)."""
     result = process_models.diff_versions(ctx(), current_actor(), process_id, version_a, version_b)
     return jsonify(DiffOut().dump(result))
 
 
 @bp.post("/process-models/<process_id>/migrate")
 @login_required
-def migrate(process_id: str):
-    body = MigrateIn().load(json_body())
+@returns(MigrationReportOut)
+@accepts(MIGRATE)
+def migrate(body: dict, process_id: str):
+    """Move running instances to a version where safe; report moved and refused with reasons (analyst, admin)."""
     report = process_models.migrate_process(ctx(), current_actor(), process_id, body["to_version"], body["dry_run"])
     return jsonify(MigrationReportOut().dump(report))
 
 
 @bp.post("/simulations")
 @login_required
+@returns(SimulationOut)
+@documents(SIMULATION, form=True)
+@uploads(**SIMULATION_FILES)
 def simulate():
+    """What-if: replay the decisions of the appeals filed since..until against a candidate diagram and/or
+    classifier (analyst, admin); nothing is stored."""
     if request.content_length and request.content_length > 2 * ctx().settings.max_upload_bytes + 65536:
         raise RequestEntityTooLarge("Файлы больше допустимого размера")
-    report = simulation.simulate(ctx(), current_actor(), request.form.get("since"), request.form.get("until"),
+    period = checked(SIMULATION, {k: v for k, v in request.form.items() if k in ("since", "until") and v})
+    report = simulation.simulate(ctx(), current_actor(), period["since"], period["until"],
                                  diagram_xml=upload("diagram"), classifier_json=upload("classifier"))
     return jsonify(SimulationOut().dump(report))

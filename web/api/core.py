@@ -1,7 +1,7 @@
 """Auth, classifier, deadline preview, green corridor, process models, OpenAPI."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from engine.errors import NotPermitted
@@ -11,12 +11,18 @@ from services.directory import issue_token
 from ..auth import ctx, current_actor, login_required
 from ..openapi import openapi_document
 from ..schemas import DeadlineRequest, DeadlineResponse, GreenCorridorIn, ProcessVersionOut, TokenRequest, TokenResponse
-from . import bp, json_body
+from ..schemas_admin import ClassifierOut, ProcessModelsOut, ScoreOut
+from ..validation import accepts, returns, uploads
+from . import bp
+
+TOKEN, DEADLINE, SCORE = TokenRequest(), DeadlineRequest(), GreenCorridorIn()
 
 
 @bp.post("/auth/token")
-def token():
-    body = TokenRequest().load(json_body())
+@returns(TokenResponse)
+@accepts(TOKEN)
+def token(body: dict):
+    """Sign in: login and password to a bearer token."""
     if not ctx().settings.password_login:  # KORIDOR_PASSWORD_LOGIN=0: sign-in through the providers only
         raise NotPermitted("Вход по паролю отключён в этой установке")
     value, user = issue_token(ctx(), body["login"], body["password"])
@@ -25,14 +31,18 @@ def token():
 
 @bp.get("/classifier")
 @login_required
+@returns(ClassifierOut)
 def classifier():
+    """The pack's classifier tree (category → subcategory → fact)."""
     return jsonify(intake.classifier_tree(ctx()))
 
 
 @bp.post("/classifier/deadline")
 @login_required
-def deadline():
-    body = DeadlineRequest().load(json_body())
+@returns(DeadlineResponse)
+@accepts(DEADLINE)
+def deadline(body: dict):
+    """Appeal type and deadline for a fact and a receipt time."""
     received = body["received_at"]
     if received is not None and received.tzinfo is None:
         received = received.replace(tzinfo=ctx().tz)
@@ -41,14 +51,18 @@ def deadline():
 
 @bp.post("/green-corridor/score")
 @login_required
-def green_corridor():
-    body = GreenCorridorIn().load(json_body())
+@returns(ScoreOut)
+@accepts(SCORE)
+def green_corridor(body: dict):
+    """Green-corridor scoring (seed 003 Appendix 1)."""
     return jsonify(kz_scoring.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
 
 
 @bp.get("/process-models")
 @login_required
+@returns(ProcessModelsOut)
 def list_models():
+    """Processes and their versions."""
     items = process_models.list_process_models(ctx())
     for item in items:
         item["versions"] = ProcessVersionOut(many=True).dump(item["versions"])
@@ -57,7 +71,10 @@ def list_models():
 
 @bp.post("/process-models")
 @login_required
+@returns(ProcessVersionOut, 201)
+@uploads(file="the BPMN or DMN diagram (up to 2 MiB)")
 def deploy_model():
+    """Deploy a BPMN or DMN diagram version (analyst, admin); a refused one lists every problem."""
     if request.content_length and request.content_length > ctx().settings.max_upload_bytes:
         raise RequestEntityTooLarge("Файл диаграммы больше допустимого размера")
     upload = request.files.get("file")
@@ -71,5 +88,7 @@ def deploy_model():
 
 
 @bp.get("/openapi.json")
+@returns(media="application/json")
 def openapi():
-    return jsonify(openapi_document())
+    """This document: generated from the app's routes and their schemas."""
+    return jsonify(openapi_document(current_app))

@@ -12,6 +12,9 @@ from services import reports, spreadsheets
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import AppealOut
+from ..schemas_admin import DashboardOut, ReportOut
+from ..schemas_lists import RegistryOut
+from ..validation import query, returns
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,28 +42,44 @@ def _respond(report: dict, to_xlsx, filename: str):
     return jsonify(report)
 
 
+PERIOD = {"from": "YYYY-MM-DD, creation date from (default: the 1st of the month)", "to": "YYYY-MM-DD (default today)",
+          "org": "executing organisation", "appeal_type": "appeal type", "channel": "intake channel",
+          "status": "status code", "format": "xlsx for the file"}
+
+
 @bp.get("/reports/appeals-by-type")
 @login_required
+@returns(ReportOut, also=XLSX)
+@query(**PERIOD)
 def by_type():
+    """Report by appeal type (seed 001): count, answered, in work, overdue, average rating, total."""
     report = reports.appeals_by_type(ctx(), current_actor(), date_arg("from"), date_arg("to"), _filters())
     return _respond(report, spreadsheets.by_type_xlsx, "appeals-by-type.xlsx")
 
 
 @bp.get("/reports/appeals-by-executor")
 @login_required
+@returns(ReportOut, also=XLSX)
+@query(**PERIOD)
 def by_executor():
+    """Report by executor × category → subcategory → fact (seed 001)."""
     report = reports.appeals_by_executor(ctx(), current_actor(), date_arg("from"), date_arg("to"), None, _filters())
     return _respond(report, spreadsheets.by_executor_xlsx, "appeals-by-executor.xlsx")
 
 
 @bp.get("/reports/dashboard")
 @login_required
+@returns(DashboardOut)
 def dashboard():
+    """The dashboard: open, overdue, due within 10 days, answered this month, by organisation, trend."""
     return jsonify(dashboard_service.dashboard(ctx(), current_actor()))
 
 
 @bp.get("/registry/appeals")
 @login_required
+@returns(RegistryOut, also=XLSX)
+@query(q="words in subject, description, answer, public comments", format="xlsx for the file",
+       limit=(int, "up to 500"), offset=(int, "skip"))
 def registry():
     """The appeals registry with dynamic filters; ?format=xlsx for the whole selection as a file."""
     if request.args.get("format") == "xlsx":

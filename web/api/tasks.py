@@ -7,12 +7,19 @@ from services import actions, inbox
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import TaskComplete, TaskOut, TaskResultOut
+from ..schemas_lists import TaskListOut
+from ..validation import documents, query, returns
 from . import bp, json_body
+
+COMPLETE = TaskComplete()
 
 
 @bp.get("/tasks")
 @login_required
+@returns(TaskListOut)
+@query(state="open (default) | done")
 def list_tasks():
+    """The caller's inbox: assigned tasks and tasks queued for the caller's roles in the organisation."""
     state = request.args.get("state", "open")
     items = inbox.list_tasks(ctx(), current_actor(), "done" if state == "done" else "open")
     return jsonify({"items": TaskOut(many=True).dump(items)})
@@ -20,13 +27,18 @@ def list_tasks():
 
 @bp.get("/tasks/<int:task_id>")
 @login_required
+@returns(TaskOut)
 def get_task(task_id: int):
+    """A task with its form: fields and allowed actions."""
     return jsonify(TaskOut().dump(inbox.task_detail(ctx(), current_actor(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
+@returns(TaskResultOut)
+@documents(COMPLETE)
 def complete(task_id: int):
+    """Complete a task with an action and its fields (checked against the step's declared fields)."""
     body = json_body()
-    TaskComplete().load(body)
+    COMPLETE.load(body)
     return jsonify(TaskResultOut().dump(actions.complete_task(ctx(), current_actor(), task_id, body)))

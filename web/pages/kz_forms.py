@@ -13,6 +13,8 @@ from services.directory import list_orgs
 from services.kz_roadmap import EDITABLE
 from services.kz_status import STAGE_OF
 
+from .. import schemas_kz as k
+from ..validation import checked
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
 
@@ -43,6 +45,20 @@ def initiative_body(form: dict[str, str]) -> dict:
     return body
 
 
+def _form_keys(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The body's error paths as the flat form's field names (`company.name` → `company_name`,
+    `meetings.0.date` → `meeting_date`), so the summary and the field marks name the inputs."""
+    out: dict[str, list[str]] = {}
+    for key, problems in errors.items():
+        parts = key.split(".")
+        if parts[0] == "meetings" and len(parts) == 3:
+            key = f"meeting_{parts[2]}"
+        elif len(parts) == 2:
+            key = "_".join(parts)
+        out.setdefault(key, []).extend(problems)
+    return out
+
+
 def _orgs(kind: str) -> list[dict]:
     return [o for o in list_orgs(ctx()) if o["kind"] == kind]
 
@@ -56,9 +72,9 @@ def kz_new_initiative():
     errors, message, status = {}, None, 200
     if request.method == "POST":
         try:
-            project = kz_initiatives.create_initiative(ctx(), actor(), initiative_body(values))
+            project = kz_initiatives.create_initiative(ctx(), actor(), checked(k.INITIATIVE, initiative_body(values)))
         except ValidationFailed as err:
-            errors, message, status = err.errors, err.message, 422
+            errors, message, status = _form_keys(err.errors), err.message, 422
         else:
             flash(_("Инициатива передана местному исполнительному органу"))
             return redirect(url_for("pages.kz_project", project_id=project["id"]))
@@ -87,8 +103,11 @@ def render_project(project_id: int, failed: str | None = None, errors: dict | No
                            measures=kz_prosecutor.MEASURES, offices=_orgs("prosecutor") if may["propose"] else []), status
 
 
-def _run(project_id: int, form: str, action, *args):
+def _run(project_id: int, form: str, action, *args, schema=None):
+    """Run `action`; with `schema` its last argument is the form's body, checked by the API's schema."""
     try:
+        if schema is not None:
+            args = (*args[:-1], checked(schema, args[-1]))
         action(ctx(), actor(), *args)
     except ValidationFailed as err:
         return render_project(project_id, form, err.errors, err.message, request.form.to_dict(), 422)
@@ -104,7 +123,7 @@ def _run(project_id: int, form: str, action, *args):
 def kz_add_roadmap_task(project_id: int):
     body = {name: request.form.get(name, "").strip() for name in ROADMAP_FIELDS}
     body = {k: v for k, v in body.items() if v or k in ("stage", "title", "due_date", "responsible")}
-    return _run(project_id, "roadmap", kz_roadmap.add_task, project_id, body)
+    return _run(project_id, "roadmap", kz_roadmap.add_task, project_id, body, schema=k.ROADMAP_TASK)
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/complete")
@@ -113,7 +132,7 @@ def kz_add_roadmap_task(project_id: int):
 def kz_complete_roadmap_task(project_id: int, task_id: int):
     done_on = request.form.get("completed_on", "").strip()
     return _run(project_id, f"complete-{task_id}", kz_roadmap.complete_task, task_id,
-                {"completed_on": done_on} if done_on else {})
+                {"completed_on": done_on} if done_on else {}, schema=k.ROADMAP_DONE)
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/validate")
@@ -123,7 +142,7 @@ def kz_validate_roadmap_task(project_id: int, task_id: int):
     decision = request.form.get("decision")
     body = {"accepted": {"accept": True, "reject": False}.get(decision, decision),
             "comment": request.form.get("comment", "").strip() or None}
-    return _run(project_id, f"validate-{task_id}", kz_roadmap.validate_task, task_id, body)
+    return _run(project_id, f"validate-{task_id}", kz_roadmap.validate_task, task_id, body, schema=k.ROADMAP_VALIDATION)
 
 
 def _form(names: tuple[str, ...]) -> dict[str, str]:
@@ -135,21 +154,21 @@ def _form(names: tuple[str, ...]) -> dict[str, str]:
 @login_required
 @handle_errors
 def kz_add_meeting(project_id: int):
-    return _run(project_id, "meeting", kz_module1.add_meeting, project_id, _form(MEETING_FIELDS))
+    return _run(project_id, "meeting", kz_module1.add_meeting, project_id, _form(MEETING_FIELDS), schema=k.MEETING)
 
 
 @bp.post("/kz/projects/<int:project_id>/visit")
 @login_required
 @handle_errors
 def kz_record_visit(project_id: int):
-    return _run(project_id, "visit", kz_module1.record_visit, project_id, _form(VISIT_FIELDS))
+    return _run(project_id, "visit", kz_module1.record_visit, project_id, _form(VISIT_FIELDS), schema=k.VISIT)
 
 
 @bp.post("/kz/projects/<int:project_id>/messages")
 @login_required
 @handle_errors
 def kz_post_message(project_id: int):
-    return _run(project_id, "chat", kz_module1.post_message, project_id, _form(("text",)))
+    return _run(project_id, "chat", kz_module1.post_message, project_id, _form(("text",)), schema=k.MESSAGE)
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/edit")
@@ -160,7 +179,7 @@ def kz_update_roadmap_task(project_id: int, task_id: int):
     cleared; an empty required field is the service's 422)."""
     body = {name: request.form.get(name, "").strip() for name in ROADMAP_FIELDS if name in request.form}
     body = {k: (v or None) if k in ("expected_result", "support_measures", "risks") else v for k, v in body.items()}
-    return _run(project_id, f"edit-{task_id}", kz_roadmap.update_task, task_id, body)
+    return _run(project_id, f"edit-{task_id}", kz_roadmap.update_task, task_id, body, schema=k.ROADMAP_TASK_CHANGE)
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap/<int:task_id>/delete")

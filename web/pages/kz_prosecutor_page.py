@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from services import kz_prosecutor
 
+from .. import schemas_kz as k
 from . import bp
 from .kz_forms import _run
 from .session import actor, ctx, handle_errors, login_required
@@ -16,7 +17,7 @@ from .session import actor, ctx, handle_errors, login_required
 @handle_errors
 def kz_submit_prosecutor_case(project_id: int):
     body = {n: request.form.get(n, "").strip() for n in ("measure", "act", "justification", "prosecutor_org")}
-    return _run(project_id, "prosecutor", kz_prosecutor.submit, project_id, body)
+    return _run(project_id, "prosecutor", kz_prosecutor.submit, project_id, body, schema=k.PROSECUTOR_CASE)
 
 
 @bp.post("/kz/projects/<int:project_id>/prosecutor-cases/<int:case_id>/decide")
@@ -26,7 +27,7 @@ def kz_decide_prosecutor_case(project_id: int, case_id: int):
     decision = request.form.get("decision")
     body = {"approved": {"approve": True, "refuse": False}.get(decision, decision),
             "comment": request.form.get("comment", "").strip() or None}
-    return _run(project_id, f"case-{case_id}", kz_prosecutor.decide, case_id, body)
+    return _run(project_id, f"case-{case_id}", kz_prosecutor.decide, case_id, body, schema=k.PROSECUTOR_DECISION)
 
 
 @bp.get("/kz/prosecutor-cases")

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from engine.errors import ValidationFailed
 from services import absences, notifications
 
+from ..schemas_admin import ABSENCE
+from ..validation import checked
 from . import bp
 from .session import actor, ctx, handle_errors, login_required
 
@@ -63,7 +65,7 @@ def absences_page():
         return _render_absences()
     values = {k: (request.form.get(k) or "").strip() for k in ("starts_on", "ends_on", "substitute", "note")}
     try:
-        absences.add_absence(ctx(), actor(), values)
+        absences.add_absence(ctx(), actor(), checked(ABSENCE, {k: v for k, v in values.items() if v}))
     except ValidationFailed as err:
         return _render_absences(values, err.errors, err.message, 422)
     flash(_("Отсутствие записано"), "info")

@@ -9,6 +9,8 @@ from engine.errors import InvalidTransition, ValidationFailed
 from services import project_registry, project_work, projects
 from services.onboarding import list_registrations
 
+from .. import schemas_projects as p
+from ..validation import checked
 from . import bp
 from .session import actor, ctx, handle_errors, login_required
 
@@ -72,8 +74,11 @@ def project_page(project_id: int):
                            stages=project_registry.options(c, who)["stage"])
 
 
-def _run(project_id: int, action, *args):
+def _run(project_id: int, action, *args, schema=None):
+    """Run `action`; with `schema` its last argument is the form's body, checked by the API's schema."""
     try:
+        if schema is not None:
+            args = (*args[:-1], checked(schema, args[-1]))
         action(ctx(), actor(), project_id, *args)
     except (ValidationFailed, InvalidTransition) as err:
         details = "; ".join(sum(getattr(err, "errors", {}).values(), []))
@@ -83,35 +88,38 @@ def _run(project_id: int, action, *args):
     return redirect(url_for("pages.project_page", project_id=project_id))
 
 
+def _filled(*names: str) -> dict[str, str]:
+    """The form fields that were filled in (an empty one is absent: its default or «обязательное поле»)."""
+    return {n: v for n in names if (v := request.form.get(n, "").strip())}
+
+
 @bp.post("/projects/<int:project_id>/stage")
 @login_required
 @handle_errors
 def project_stage(project_id: int):
-    return _run(project_id, projects.update_project, {"stage": request.form.get("stage", "")})
+    return _run(project_id, projects.update_project, {"stage": request.form.get("stage", "")}, schema=p.PROJECT_CHANGE)
 
 
 @bp.post("/projects/<int:project_id>/meetings")
 @login_required
 @handle_errors
 def project_meeting(project_id: int):
-    body = {k: request.form.get(k, "") for k in ("kind", "title", "agenda", "planned_at")}
-    return _run(project_id, project_work.add_meeting, body)
+    return _run(project_id, project_work.add_meeting, _filled("kind", "title", "agenda", "planned_at"), schema=p.MEETING)
 
 
 @bp.post("/projects/<int:project_id>/meetings/<int:meeting_id>/protocol")
 @login_required
 @handle_errors
 def project_protocol(project_id: int, meeting_id: int):
-    body = {k: request.form.get(k, "") for k in ("kind", "text")}
-    return _run(project_id, project_work.enter_protocol, meeting_id, body)
+    return _run(project_id, project_work.enter_protocol, meeting_id, _filled("kind", "text"), schema=p.PROTOCOL)
 
 
 @bp.post("/projects/<int:project_id>/tasks")
 @login_required
 @handle_errors
 def project_task(project_id: int):
-    body = {k: request.form.get(k, "") for k in ("title", "assignee", "due_date", "description")}
-    return _run(project_id, project_work.add_task, body)
+    body = _filled("title", "assignee", "due_date", "description")
+    return _run(project_id, project_work.add_task, body, schema=p.PROJECT_TASK)
 
 
 @bp.post("/projects/<int:project_id>/tasks/<int:task_id>/done")

@@ -10,6 +10,8 @@ from engine.errors import InvalidTransition, ValidationFailed
 from services.cabinet import investor_home
 from services.onboarding import list_registrations, submit_registration
 
+from ..schemas_projects import REGISTRATION
+from ..validation import checked
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
 
@@ -38,7 +40,7 @@ def registration_form():
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
     body = {k: v for k, v in values.items() if v or k in ("company_name", "inn", "ogrn", "address", "contact_name")}
     try:
-        submit_registration(ctx(), actor(), body)
+        submit_registration(ctx(), actor(), checked(REGISTRATION, body))
     except ValidationFailed as err:
         return _render(values, err.errors, err.message, 422)
     except InvalidTransition as err:
