@@ -34,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest -n $${KORIDOR_TEST_WORKERS:-auto} --dist worksteal
 
 lint: install
-	$(BIN)/ruff check engine services web classifiers tests tools bench
+	$(BIN)/ruff check engine services web classifiers packs devdata tests tools bench
 
 ## make bench: throughput and loop-cost figures (SQLite, PostgreSQL, raw SpiffWorkflow)
 bench: install

@@ -23,10 +23,12 @@ from sqlalchemy import create_engine, select, text
 
 from engine.models import InboxTask
 from engine.specs import parse_diagram
-from services import actions, audit, inbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services import audit
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
+from services.people.directory import actor_for
 from services.settings import Settings
+from services.work import inbox
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 from web import create_app
 

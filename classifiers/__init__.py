@@ -11,15 +11,7 @@ from classifiers.errors import InvalidClassifier, InvalidInput
 from classifiers.loader import classifier_from_dict
 from classifiers.packs import DEFAULT_PACK, PACKS, Pack, UnknownPack, get_pack
 from classifiers.scoring import MRP_BY_YEAR, green_corridor_score, project_pool
-from classifiers.taxonomy import (
-    AppealType,
-    Category,
-    Classifier,
-    Fact,
-    Subcategory,
-    UnknownFact,
-    load_classifier,
-)
+from classifiers.taxonomy import AppealType, Category, Classifier, Fact, Subcategory, UnknownFact, load_classifier
 
 __all__ = [
     "DEFAULT_PACK",

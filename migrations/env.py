@@ -4,9 +4,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import engine.models  # noqa: F401
 import services.models  # noqa: F401  (registers the domain tables)
 from engine.db import Base
-import engine.models  # noqa: F401
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

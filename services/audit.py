@@ -20,10 +20,10 @@ from engine.errors import NotFound, NotPermitted
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.replay import BATCH, ReplayResult, replay_instance, replay_instances
 from engine.runtime import ProcessEngine
+from services.analyst.diagrams import flow_graph, path_of
+from services.appeals.appeal import STATUS_RU, load_visible
 
-from .appeals import STATUS_RU, load_visible
 from .context import Actor, Context
-from .diagrams import flow_graph, path_of
 from .models import Appeal
 
 REPLAY_ROLES = ("auditor", "admin", "head")

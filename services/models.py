@@ -245,7 +245,7 @@ class Absence(Base):
 class Registration(Base):
     """An investor's registration request and support application (seed 000 section 2).
 
-    The onboarding process (workflows/bpmn/onboarding.bpmn) follows it from the legal data to the
+    The onboarding process (workflows/bpmn/leningrad/onboarding.bpmn) follows it from the legal data to the
     project it creates; `application` is the project passport draft the investor filed.
     """
 
@@ -319,5 +319,6 @@ class ProjectTask(Base):
     done_by: Mapped[str | None] = mapped_column(String(100))
 
 
+from packs.kazakhstan.models import KzMessage, KzProsecutorCase, KzRoadmapTask, MrpRate  # noqa: E402,F401  (Kazakhstan tables register with the metadata)
+
 from .identity_models import SignupRequest, UserIdentity  # noqa: E402,F401  (sign-in tables register with the metadata)
-from .kz_models import KzMessage, KzProsecutorCase, KzRoadmapTask, MrpRate  # noqa: E402,F401  (Kazakhstan tables register with the metadata)

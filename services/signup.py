@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engine.errors import InvalidTransition, KoridorError, NotFound, ValidationFailed
+from services.notify.mail import render
 
 from .context import Context
 from .identity_models import SignupRequest
 from .investor_accounts import LOGIN, check_company, check_person, create_investor, email_taken
-from .mail import render
 from .models import Organisation, OutboxMessage, User
 
 PER_ADDRESS_PER_DAY = 3

@@ -8,10 +8,11 @@ import time
 import click
 
 from engine.errors import KoridorError
-from services import directory, setup
+from services import setup
 from services.identity_config import ConfigError, load_providers
-from services.scheduler import build_scheduler
-from services.timers import fire_due_timers, sweep
+from services.people import directory
+from services.work.scheduler import build_scheduler
+from services.work.timers import fire_due_timers, sweep
 
 from . import create_app
 

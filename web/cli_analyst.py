@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from engine.errors import KoridorError
-from services import process_models, simulation
+from services.analyst import process_models, simulation
 
 
 def _ctx():

@@ -6,8 +6,8 @@ import time
 
 import click
 
+from devdata import generate as generate_service
 from engine.errors import KoridorError
-from services import generate as generate_service
 
 from . import create_app
 

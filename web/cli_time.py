@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from engine.errors import KoridorError
-from services import calendar_overrides
 from services.context import Actor
+from services.work import calendar_overrides
 
 from .schemas_admin import CALENDAR_DAY, CALENDAR_OVERRIDE
 from .validation import checked

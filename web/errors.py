@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import KoridorError
-from services.directory import AuthenticationFailed
+from services.people.directory import AuthenticationFailed
 
 from .validation import flatten
 

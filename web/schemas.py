@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from services.intake import CHANNELS
+from services.appeals.intake import CHANNELS
 
 from .validation import (
     REQUIRED,

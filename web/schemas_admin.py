@@ -7,8 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from services.absences import MAX_DAYS
-from services.calendar_overrides import KINDS
+from services.work.absences import MAX_DAYS
+from services.work.calendar_overrides import KINDS
 
 from .validation import Body, Choice, Day, Text
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.kz_models import ROADMAP_STAGES
-from services.kz_prosecutor import MEASURES
+from packs.kazakhstan.models import ROADMAP_STAGES
+from packs.kazakhstan.prosecutor import MEASURES
 
 from .validation import REQUIRED, Body, Card, Choice, Code, Day, Flag, Integer, Items, Text, between
 

@@ -123,7 +123,7 @@ def test_history_recorded_without_replay_records_still_drives_the_candidate(ctx,
     """Events written before the engine kept replay records: the services' process data is derived."""
     from datetime import date, timedelta
 
-    from services.simulation import _decisions
+    from services.analyst.simulation import _decisions
 
     at = clock()
     appeal = Appeal(id=7, agency_org="aerlo", company_org="tria", investor_login="investor", head_login="head",

@@ -8,10 +8,11 @@ from sqlalchemy import func, select, update
 
 from engine.errors import ConcurrentUpdate, InvalidTransition
 from engine.models import HistoryEvent, InboxTask, ProcessInstance
-from services import actions, inbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
 from services.models import Appeal
+from services.people.directory import actor_for
+from services.work import inbox
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 
 

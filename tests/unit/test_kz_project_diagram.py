@@ -1,4 +1,4 @@
-"""workflows/bpmn/kz_project.bpmn follows docs/bpmn-conventions.md and passes the deploy lint; its
+"""workflows/bpmn/kazakhstan/kz_project.bpmn follows docs/bpmn-conventions.md and passes the deploy lint; its
 DI is the one tools/kz_project_layout.py draws."""
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from engine.lint import BPMN_NS, LintRules, load_xml, properties
 from engine.specs import parse_diagram
-from services.kz_status import KZ_STATUS_RU
+from packs.kazakhstan.status import KZ_STATUS_RU
 from services.models import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-XML = (ROOT / "workflows" / "bpmn" / "kz_project.bpmn").read_bytes()
+XML = (ROOT / "workflows" / "bpmn" / "kazakhstan" / "kz_project.bpmn").read_bytes()
 RULES = LintRules(process_ids=frozenset({"kz_project"}), roles=frozenset(ROLES),
                   statuses=frozenset(KZ_STATUS_RU), operations=frozenset({"escalate_overdue", "auto_close"}))
 

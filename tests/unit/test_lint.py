@@ -9,7 +9,7 @@ import pytest
 from engine.errors import DiagramRejected
 from engine.lint import LintRules
 from engine.specs import parse_diagram
-from services.appeals import STATUS_RU
+from services.appeals.appeal import STATUS_RU
 from services.models import ROLES
 
 APPEAL = (Path(__file__).resolve().parents[2] / "workflows" / "bpmn" / "appeal.bpmn").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""workflows/bpmn/onboarding.bpmn: its lanes driven with a storage round trip at every step, the
+"""workflows/bpmn/leningrad/onboarding.bpmn: its lanes driven with a storage round trip at every step, the
 branches and the next-working-day timers; its layout is what tools/bpmn_layout.py generates."""
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from engine.expressions import SafeScriptEngine
 from engine.lint import LintRules
 from engine.specs import SHARED_KEY, parse_diagram
 from services.models import ROLES
-from services.onboarding import STATUS_RU
+from services.projects.onboarding import STATUS_RU
 
 ROOT = Path(__file__).resolve().parents[2]
-ONBOARDING = (ROOT / "workflows" / "bpmn" / "onboarding.bpmn").read_bytes()
+ONBOARDING = (ROOT / "workflows" / "bpmn" / "leningrad" / "onboarding.bpmn").read_bytes()
 RULES = LintRules(process_ids=frozenset({"onboarding"}), roles=frozenset(ROLES), statuses=frozenset(STATUS_RU),
                   operations=frozenset({"escalate_overdue", "auto_close"}))
 
@@ -86,6 +86,6 @@ def test_a_missed_confirmation_escalates_without_stopping_the_task():
 
 def test_diagram_is_up_to_date_with_the_generator():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "bpmn_layout.py"),
-                             str(ROOT / "workflows" / "bpmn" / "onboarding.bpmn"), "--check"],
+                             str(ROOT / "workflows" / "bpmn" / "leningrad" / "onboarding.bpmn"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

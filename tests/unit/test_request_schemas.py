@@ -106,7 +106,7 @@ def client(tmp_path):
 
 
 def test_the_api_answers_422_with_a_message_per_field_before_any_service(client, monkeypatch):
-    from web.api import kz as routes
+    from packs.kazakhstan.web import api as routes
 
     monkeypatch.setattr(routes.kz_scoring, "set_mrp", lambda *a: pytest.fail("the service ran"))
     monkeypatch.setattr("web.auth.authenticate", lambda ctx, token: object())

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from services import process_models, simulation
+from services.analyst import process_models, simulation
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut

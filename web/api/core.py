@@ -5,8 +5,10 @@ from flask import current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from engine.errors import NotPermitted
-from services import intake, kz_scoring, process_models
-from services.directory import issue_token
+from packs.kazakhstan import scoring as kz_scoring
+from services.analyst import process_models
+from services.appeals import intake
+from services.people.directory import issue_token
 
 from ..auth import ctx, current_actor, login_required
 from ..openapi import openapi_document

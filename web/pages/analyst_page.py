@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine.errors import KoridorError, ValidationFailed
-from services import process_models, simulation
+from services.analyst import process_models, simulation
 
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required

@@ -9,9 +9,9 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 
 from engine.errors import InvalidTransition, ValidationFailed
-from services.directory import actor_for
 from services.identity import FirstSignIn, IdentityRefused, complete_first_sign_in, sign_in
 from services.identity_config import Provider
+from services.people.directory import actor_for
 
 from .. import oidc
 from . import bp

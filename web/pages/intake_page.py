@@ -10,8 +10,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import KoridorError, ValidationFailed
-from services import appeals, attachments
-from services import intake as intake_service
+from services.appeals import appeal as appeals
+from services.appeals import attachments
+from services.appeals import intake as intake_service
 
 from ..i18n import fmt_date
 from . import bp

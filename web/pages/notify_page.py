@@ -5,7 +5,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import ValidationFailed
-from services import absences, notifications
+from services.notify import notifications
+from services.work import absences
 
 from ..schemas_admin import ABSENCE
 from ..validation import checked

@@ -7,8 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidTransition, ValidationFailed
-from services.cabinet import investor_home
-from services.onboarding import list_registrations, submit_registration
+from services.appeals.cabinet import investor_home
+from services.projects.onboarding import list_registrations, submit_registration
 
 from ..schemas_projects import REGISTRATION
 from ..validation import checked

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 
 from engine.errors import KoridorError
 from services.context import Actor, Context
-from services.directory import AuthenticationFailed, actor_for, issue_token
-from services.reports import may_read_reports
+from services.people.directory import AuthenticationFailed, actor_for, issue_token
+from services.reports.appeals import may_read_reports
 
 from . import bp
 

@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import ValidationFailed
-from services.actions import complete_task
-from services.boards import task_case
+from services.appeals.actions import complete_task
+from services.work.boards import task_case
 
 from . import bp
 from .labels import status_ru
