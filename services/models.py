@@ -319,6 +319,4 @@ class ProjectTask(Base):
     done_by: Mapped[str | None] = mapped_column(String(100))
 
 
-from packs.kazakhstan.models import KzMessage, KzProsecutorCase, KzRoadmapTask, MrpRate  # noqa: E402,F401  (Kazakhstan tables register with the metadata)
-
 from .identity_models import SignupRequest, UserIdentity  # noqa: E402,F401  (sign-in tables register with the metadata)

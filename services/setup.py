@@ -5,9 +5,8 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
+from classifiers.packs import BPMN_DIR
 from engine.migrate import upgrade
-from packs.kazakhstan.demo import load_kz_demo
-from packs.kazakhstan.scoring import ensure_mrp_defaults
 from services.analyst.process_models import deploy_process_model, list_process_models
 from services.appeals.actions import complete_task
 from services.appeals.intake import submit_appeal
@@ -19,30 +18,22 @@ from services.work.inbox import list_tasks
 
 from .context import Context
 from .models import Organisation, User
-from .settings import ROOT
 
-BPMN_DIR = ROOT / "workflows" / "bpmn"
-# Each pack's diagrams; the Leningrad appeal lifecycle is the shared base, Moscow has its own (seed 004).
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "leningrad/onboarding.bpmn"), "moscow": ("moscow/appeal.bpmn",),
-                 "kazakhstan": ("appeal.bpmn", "kazakhstan/kz_project.bpmn")}
-DMN_DIR = ROOT / "workflows" / "dmn"
-# Decision models (DMN) every pack deploys: POST /api/v1/green-corridor/score evaluates green_corridor.
-PACK_DECISIONS = ("green_corridor.dmn",)
 DEMO_PASSWORD = "koridor-demo"
 
 
 def init_system(ctx: Context) -> list[dict]:
-    """Create or upgrade the schema and deploy the pack's diagrams (idempotent)."""
+    """Create or upgrade the schema and deploy the pack's diagrams and decision models (idempotent)."""
     upgrade(ctx.settings.database_url)
     deployed = []
     current = {m["process_id"] for m in list_process_models(ctx)}
-    paths = [BPMN_DIR / name for name in PACK_DIAGRAMS[ctx.pack.code]] + [DMN_DIR / name for name in PACK_DECISIONS]
-    for path in paths:
-        name = path.relative_to(path.parents[1] if path.parent.name in PACK_DIAGRAMS else path.parent).as_posix()
+    for path in (*ctx.pack.diagrams, *ctx.pack.decisions):
         if path.stem in current:  # never replace what an analyst deployed since
             continue
+        name = path.relative_to(BPMN_DIR if path.is_relative_to(BPMN_DIR) else path.parent).as_posix()
         deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
-    ensure_mrp_defaults(ctx)
+    if ctx.pack.on_init:
+        ctx.pack.on_init(ctx)
     return deployed
 
 
@@ -76,10 +67,13 @@ DEMO_USERS = [
 
 
 def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
-    """Demo organisations, users and appeals in several states; returns (login, password, roles)."""
+    """Demo organisations, users and appeals in several states; returns (login, password, roles).
+
+    A pack without a demo world of its own (Leningrad, Moscow) gets the agency, executors and
+    appeals of seed 001 below."""
     init_system(ctx)
-    if ctx.pack.code == "kazakhstan":  # seed 003's agencies, the project path and a request
-        return load_kz_demo(ctx, DEMO_PASSWORD)
+    if ctx.pack.demo:  # the pack's own demo world (Kazakhstan: seed 003's agencies and the project path)
+        return ctx.pack.demo(ctx, DEMO_PASSWORD)
     with ctx.db.unit_of_work() as uow:
         existing = {o for o in uow.session.scalars(select(Organisation.code))}
         users = {u for u in uow.session.scalars(select(User.login))}
@@ -95,7 +89,7 @@ def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
         if login not in users:
             add_user(ctx, login, DEMO_PASSWORD, roles, org, name, email, "+7 (921) 123-45-67")
     if fresh:
-        project_id = _demo_projects(ctx) if "leningrad/onboarding.bpmn" in PACK_DIAGRAMS[ctx.pack.code] else None
+        project_id = _demo_projects(ctx) if ctx.pack.runs("onboarding") else None
         _demo_appeals(ctx, project_id)
     return [(login, DEMO_PASSWORD, ",".join(roles)) for login, roles, *_ in DEMO_USERS]
 

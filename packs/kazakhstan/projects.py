@@ -10,29 +10,25 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from classifiers.calendar import ProductionCalendar
 from classifiers.inn import bin_problem
-from classifiers.packs import get_pack
 from classifiers.scoring import TECH_LEVEL_POINTS
 from engine.errors import InvalidTransition, ValidationFailed
 from engine.history import append_event
 from engine.runtime import SYSTEM, RunResult
 from packs.kazakhstan.models import ROADMAP_STAGES, KzRoadmapTask
+from packs.kazakhstan.region import COUNTRY, TZ
 from packs.kazakhstan.scoring import place_in_pool
 from packs.kazakhstan.status import KZ_FINAL, STAGE_OF, SUSPENSION_GROUNDS
 from packs.kazakhstan.views import project_view
-from services import subjects
 from services.context import Actor, Context
 from services.models import CalendarOverride, Organisation, Project, User
 from services.notify.writer import notify
 
-KZ = get_pack("kazakhstan")
-TZ = ZoneInfo(KZ.timezone)
 PROCESS_ID = SUBJECT = "kz_project"
 INITIATIVE_DAYS = 30      # item 40: calendar days for the local executive body
 EXTENSION_MAX_DAYS = 30   # item 40 2): once, at most 30 calendar days
@@ -45,7 +41,7 @@ MONITORING_YEARS = 3      # items 34, 69
 
 def calendar(session: Session) -> ProductionCalendar:
     """The KZ production calendar with the admin's corrections (calendar_overrides)."""
-    return KZ.calendar({o.day: o.working for o in session.scalars(select(CalendarOverride))})
+    return ProductionCalendar(COUNTRY, {o.day: o.working for o in session.scalars(select(CalendarOverride))})
 
 
 def local_day(at: datetime) -> date:
@@ -232,5 +228,3 @@ def apply_run(s: Session, result: RunResult, now: datetime) -> Project | None:
                      instance_id=project.instance_id)
     return project
 
-
-subjects.register(SUBJECT, complete=complete, apply_run=apply_run)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from classifiers.packs import get_pack
 from packs.kazakhstan.models import KzRoadmapTask
+from packs.kazakhstan.region import TZ
 from packs.kazakhstan.status import KZ_STATUS_RU
 from services.models import Project
 
-TZ = ZoneInfo(get_pack("kazakhstan").timezone)
 YELLOW_DAYS = 10  # item 61: due in under 10 days
 
 

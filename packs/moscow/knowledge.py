@@ -1,23 +1,21 @@
 """The pack's knowledge base: answer scripts for simple consultations (seed 004, п. 1 «база знаний /
-скрипт ответа»). Read from workflows/knowledge/<pack>.json; a pack without the file has none."""
+скрипт ответа»). Read from the pack's `knowledge_file` (workflows/knowledge/moscow.json); a pack without one has none."""
 from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from engine.errors import ValidationFailed
 from services.context import Context
-from services.settings import ROOT
 
-KNOWLEDGE_DIR = ROOT / "workflows" / "knowledge"
 MAX_QUERY = 200
 
 
 @cache
-def _articles(pack: str) -> tuple[dict[str, Any], ...]:
-    path = KNOWLEDGE_DIR / f"{pack}.json"
-    if not path.exists():
+def _articles(path: Path | None) -> tuple[dict[str, Any], ...]:
+    if path is None or not path.exists():
         return ()
     return tuple(json.loads(path.read_text(encoding="utf-8"))["articles"])
 
@@ -33,14 +31,14 @@ def search(ctx: Context, query: str | None, fact: str | None = None) -> dict[str
     if len(query) > MAX_QUERY:
         raise ValidationFailed("Слишком длинный запрос", {"q": [f"не длиннее {MAX_QUERY} символов"]})
     words = query.casefold().split()
-    items = [a for a in _articles(ctx.pack.code)
+    items = [a for a in _articles(ctx.pack.knowledge_file)
              if all(w in _haystack(a) for w in words) and (not fact or fact in a["facts"])]
     return {"pack": ctx.pack.code, "query": query, "items": items}
 
 
 def article(ctx: Context, code: str) -> dict[str, Any]:
     """One article by code, or 422 naming the field (a moderator's `article` pick)."""
-    for a in _articles(ctx.pack.code):
+    for a in _articles(ctx.pack.knowledge_file):
         if a["code"] == code:
             return a
     raise ValidationFailed("Нет такой статьи базы знаний", {"article": [f"нет статьи '{code}'"]})

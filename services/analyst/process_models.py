@@ -12,14 +12,10 @@ from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.lint import LintRules
 from engine.migration import MigrationReport, migrate_instances
 from engine.models import ProcessDefinition
-from packs.kazakhstan.status import KZ_STATUS_RU
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.models import ROLES
-from services.projects.onboarding import STATUS_RU as REGISTRATION_STATUS_RU
 
-# The processes each rule pack runs (their diagrams: workflows/bpmn/<process id>.bpmn).
-PACK_PROCESSES = {"leningrad": ("appeal", "onboarding"), "moscow": ("appeal",), "kazakhstan": ("appeal", "kz_project")}
 ANALYSTS = ("analyst", "admin")
 # Decision models (DMN, workflows/dmn/<id>.dmn) the services evaluate, with the decisions each must hold.
 DECISION_MODELS = {"green_corridor": frozenset({"investment_points", "global2000_points", "tech_level_points",
@@ -42,8 +38,8 @@ def lint_rules(ctx: Context, session: Session) -> LintRules:
     deployed), the role codes, the status codes and the engine's service operations."""
     deployed = set(session.scalars(select(ProcessDefinition.process_id).where(ProcessDefinition.kind != "dmn")
                                    .distinct()))
-    return LintRules(process_ids=frozenset(PACK_PROCESSES.get(ctx.pack.code, ())) | deployed,
-                     roles=frozenset(ROLES), statuses=frozenset(STATUS_RU) | frozenset(REGISTRATION_STATUS_RU) | frozenset(KZ_STATUS_RU), operations=ctx.engine.operations)
+    return LintRules(process_ids=frozenset(ctx.pack.process_ids) | deployed, roles=frozenset(ROLES),
+                     statuses=frozenset(STATUS_RU) | frozenset(ctx.pack.statuses), operations=ctx.engine.operations)
 
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +19,6 @@ from classifiers.okved import PriorityList, load_priority_list, parse_okved
 from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from engine.runtime import SYSTEM, RunResult
-from services import subjects
 from services.context import Actor, Context
 from services.models import CalendarOverride, Notification, Organisation, Registration, User
 from services.projects.project import create_from_application, project_view
@@ -37,8 +37,9 @@ STAFF = ("deputy_director", "manager", "head", "coordinator", "moderator", "anal
 
 
 @lru_cache(maxsize=4)
-def priority_list(pack: str) -> PriorityList | None:
-    return load_priority_list(pack)
+def priority_list(path: Path | None) -> PriorityList | None:
+    """The pack's priority industries (seed 000 item 2.2.4), None for a pack without the list."""
+    return load_priority_list(path)
 
 
 def next_working_day_end(ctx: Context, session: Session, now: datetime) -> datetime:
@@ -115,7 +116,7 @@ def submit_registration(ctx: Context, actor: Actor, body: dict[str, Any]) -> dic
         return view
 
 
-def _application(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _application(ctx: Context, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The support application (project passport draft) and its ОКВЭД check."""
     errors: dict[str, list[str]] = {}
     codes, problem = parse_okved(fields.get("okved", ""))
@@ -140,7 +141,8 @@ def _application(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     app = {k: fields.get(k) for k in ("name", "investment_volume", "jobs", "site", "region", "description", "sector")}
     app["okved"] = ", ".join(codes)
     app["investment_volume"] = volume or None
-    return app, (priority_list("leningrad").check(codes) if priority_list("leningrad") else {})
+    priorities = priority_list(ctx.pack.priority_okved_file)
+    return app, (priorities.check(codes) if priorities else {})
 
 
 def _step(ctx: Context, s: Session, actor: Actor, reg: Registration, step: str, action: str,
@@ -163,7 +165,7 @@ def _step(ctx: Context, s: Session, actor: Actor, reg: Registration, step: str, 
         _notify(s, [reg.investor_login], "registration_confirmed",
                 "Регистрация подтверждена: подайте заявление на сопровождение проекта", now)
     elif step == "application" and action == "submit":
-        reg.application, reg.okved_check = _application(fields)
+        reg.application, reg.okved_check = _application(ctx, fields)
         reg.check_due_at = next_working_day_end(ctx, s, now)
         extra = {"check_due_at": reg.check_due_at.isoformat()}
         history = {"okved_check": reg.okved_check}
@@ -261,5 +263,3 @@ def list_registrations(ctx: Context, actor: Actor, status: str | None = None) ->
             query = query.where(Registration.status == status)
         return [registration_view(ctx, uow.session, r) for r in uow.session.scalars(query) if _visible(actor, r)]
 
-
-subjects.register("registration", complete=complete, apply_run=apply_run)

@@ -12,6 +12,7 @@ from engine.models import InboxTask
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.models import Appeal
+from services.subjects import kind as subject_kind
 
 OUTCOMES = ("resolved", "not_resolved", "deferred", "declined")
 
@@ -49,14 +50,12 @@ def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None) -> dict[str,
         "id": task.id, "name": task.bpmn_id, "title": task.title, "role": task.role,
         "org": task.org_code, "assignee": task.assignee, "due_at": task.due_at, "state": task.state,
         "created_at": task.created_at, "actions": [], "appeal_id": None, "project_id": None,
-        "on_behalf_of": task.delegated_from,
+        "on_behalf_of": task.delegated_from, "subject_type": task.subject_type,
     }
     if task.subject_type == "appeal":
         item["appeal_id"] = task.subject_id
-    elif task.subject_type in ("project", "kz_project"):
-        item["project_id"] = task.subject_id
-    elif task.subject_type == "registration":
-        item["registration_id"] = task.subject_id
+    elif (found := subject_kind(ctx, task.subject_type)) is not None:
+        item[found.id_field] = task.subject_id
     if appeal is not None:
         item["appeal"] = {"number": appeal.number, "subject": appeal.subject, "status": appeal.status,
                           "status_name": STATUS_RU.get(appeal.status), "deadline": appeal.deadline,

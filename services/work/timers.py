@@ -55,7 +55,7 @@ def _fire_bpmn(ctx: Context, session: Session, instance_id: int, task_uuid: str,
         if result.subject_type == "appeal":
             apply_run(session, result, now)
         else:
-            apply_other(session, result, now)
+            apply_other(ctx, session, result, now)
 
 
 def _fire_overdue(ctx: Context, session: Session, instance_id: int, _key: str, now: datetime) -> datetime | None:

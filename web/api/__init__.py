@@ -13,8 +13,6 @@ def json_body() -> dict:
     return json_object()
 
 
-from packs.kazakhstan.web import api as kz  # noqa: E402,F401  (moved: registered per pack in the next commit)
-from packs.moscow.web import api as knowledge  # noqa: E402,F401
 
 from . import (  # noqa: E402,F401  (routes register on import)
     analyst,

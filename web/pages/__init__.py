@@ -1,14 +1,11 @@
 """Server-rendered pages (Jinja2), Russian by default; session sign-in with CSRF on every form."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 bp = Blueprint("pages", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/static")
 
-from packs.kazakhstan.web import forms as kz_forms  # noqa: E402,F401  (moved: registered per pack in the next commit)
-from packs.kazakhstan.web import pages as kz_pages  # noqa: E402,F401
-from packs.kazakhstan.web import prosecutor_page as kz_prosecutor_page  # noqa: E402,F401
 
 from . import (  # noqa: E402,F401  (routes register on import)
                analyst_page,
@@ -30,4 +27,10 @@ from . import (  # noqa: E402,F401  (routes register on import)
                task_page,
 )
 
-bp.register_blueprint(kz_pages.templates)
+
+@bp.app_context_processor
+def _pack_globals() -> dict:
+    """The active pack for the templates: its code, its processes, its own menu entries."""
+    pack = current_app.extensions["koridor"].pack
+    return {"koridor_pack": pack.code, "pack_processes": pack.process_ids,
+            "pack_nav": current_app.config.get("KORIDOR_PACK_NAV")}

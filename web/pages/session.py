@@ -47,7 +47,7 @@ def _template_globals():
 
 @bp.before_app_request
 def _csrf_and_user():
-    if request.blueprint != "pages":
+    if request.blueprint is None or request.path.startswith("/api/"):  # pages only: the shared ones and a pack's
         return None
     if request.method == "POST":
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")

@@ -11,9 +11,9 @@ from packs.kazakhstan import prosecutor as kz_prosecutor
 from packs.kazakhstan import reports as kz_reports
 from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan import scoring as kz_scoring
+from packs.kazakhstan.web import api_bp as bp
 from services.reports import spreadsheets
 from web import schemas_kz as k
-from web.api import bp
 from web.api.reports import XLSX, date_arg
 from web.auth import ctx, current_actor, login_required
 from web.validation import accepts, query, returns

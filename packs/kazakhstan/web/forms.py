@@ -14,10 +14,10 @@ from packs.kazakhstan import prosecutor as kz_prosecutor
 from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan.roadmap import EDITABLE
 from packs.kazakhstan.status import STAGE_OF
+from packs.kazakhstan.web import pages_bp as bp
 from services.people.directory import list_orgs
 from services.work import inbox
 from web import schemas_kz as k
-from web.pages import bp
 from web.pages.session import actor, ctx, forbid_unless, handle_errors, login_required
 from web.validation import checked
 
@@ -80,7 +80,7 @@ def kz_new_initiative():
             errors, message, status = _form_keys(err.errors), err.message, 422
         else:
             flash(_("Инициатива передана местному исполнительному органу"))
-            return redirect(url_for("pages.kz_project", project_id=project["id"]))
+            return redirect(url_for("kz_pages.kz_project", project_id=project["id"]))
     return render_template("pages/kz/initiative.html", values=values, errors=errors, message=message,
                            local_execs=_orgs("local_exec"), companies=_orgs("company")), status
 
@@ -117,7 +117,7 @@ def _run(project_id: int, form: str, action, *args, schema=None):
     except InvalidTransition as err:
         return render_project(project_id, form, {}, err.message, request.form.to_dict(), 409)
     flash(_("Сохранено"))
-    return redirect(url_for("pages.kz_project", project_id=project_id))
+    return redirect(url_for("kz_pages.kz_project", project_id=project_id))
 
 
 @bp.post("/kz/projects/<int:project_id>/roadmap")

@@ -2,22 +2,15 @@
 passport and roadmap, the region rating (item 62)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from packs.kazakhstan import reports as kz_reports
 from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan.status import KZ_STATUS_RU
+from packs.kazakhstan.web import pages_bp as bp
 from packs.kazakhstan.web.forms import render_project
 from web.api.reports import date_arg
-from web.pages import bp
 from web.pages.session import actor, ctx, handle_errors, login_required
-
-templates = Blueprint("kz_templates", __name__, template_folder="../templates")  # pages/kz/*.html
-
-
-@bp.app_context_processor
-def _kz_globals():
-    return {"koridor_pack": ctx().settings.pack}
 
 
 def _summary(project: dict) -> dict:

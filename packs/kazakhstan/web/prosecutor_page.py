@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from packs.kazakhstan import prosecutor as kz_prosecutor
+from packs.kazakhstan.web import pages_bp as bp
 from packs.kazakhstan.web.forms import _run
 from web import schemas_kz as k
-from web.pages import bp
 from web.pages.session import actor, ctx, handle_errors, login_required
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from packs.moscow import knowledge
-from web.api import bp
+from packs.moscow.web import api_bp as bp
 from web.auth import ctx, login_required
 from web.schemas_admin import KnowledgeBaseOut
 from web.validation import query, returns
