@@ -14,6 +14,7 @@ from engine.db import Database
 from engine.runtime import ProcessEngine
 
 from .settings import Settings
+from .steps import StepRegistry
 
 
 def utcnow() -> datetime:
@@ -44,6 +45,11 @@ class Context:
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.pack.timezone)
+
+    @cached_property
+    def steps(self) -> StepRegistry:
+        """The active pack's step registry (services/steps.py)."""
+        return StepRegistry(self.pack.steps)
 
     def calendar(self, overrides: dict | None = None) -> ProductionCalendar:
         return ProductionCalendar(self.pack.country, overrides)

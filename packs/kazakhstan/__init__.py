@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from classifiers.packs import BPMN_DIR, CLASSIFIER_DIR, DMN_DIR, Pack
+from services.appeals import steps as appeal_steps
 from services.subjects import SubjectKind
 
-from . import demo, projects, region, scoring
+from . import demo, projects, region, scoring, steps
 from .status import KZ_STATUS_RU
 
 PACK = Pack(
@@ -21,6 +22,7 @@ PACK = Pack(
     diagrams=(BPMN_DIR / "appeal.bpmn", BPMN_DIR / "kazakhstan" / "kz_project.bpmn"),
     decisions=(DMN_DIR / "green_corridor.dmn",),
     statuses=KZ_STATUS_RU,
+    steps=(*appeal_steps.STEPS, *steps.STEPS),
     subjects={projects.SUBJECT: SubjectKind(projects.complete, projects.apply_run, "project_id",
                                             page="kz_pages.kz_project")},
     web="packs.kazakhstan.web",

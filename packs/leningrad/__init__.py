@@ -7,6 +7,7 @@ other packs use them too. This pack adds its classifier, diagrams and the ОКВ
 from __future__ import annotations
 
 from classifiers.packs import BPMN_DIR, CLASSIFIER_DIR, DMN_DIR, Pack
+from services.appeals import steps as appeal_steps
 from services.projects import onboarding
 from services.subjects import SubjectKind
 
@@ -20,6 +21,7 @@ PACK = Pack(
     diagrams=(BPMN_DIR / "appeal.bpmn", BPMN_DIR / "leningrad" / "onboarding.bpmn"),
     decisions=(DMN_DIR / "green_corridor.dmn",),
     statuses=onboarding.STATUS_RU,
+    steps=(*appeal_steps.STEPS, *onboarding.STEPS),
     subjects={"registration": SubjectKind(onboarding.complete, onboarding.apply_run, "registration_id")},
     priority_okved_file=CLASSIFIER_DIR / "leningrad_priority_okved.json",
 )

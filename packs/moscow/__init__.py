@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from classifiers.packs import BPMN_DIR, CLASSIFIER_DIR, DMN_DIR, WORKFLOWS, Pack
 
+from . import steps
+
 PACK = Pack(
     code="moscow",
     name_ru="Московская область: система отработки обращений",
@@ -14,6 +16,7 @@ PACK = Pack(
     classifier_file=CLASSIFIER_DIR / "moscow.json",
     diagrams=(BPMN_DIR / "moscow" / "appeal.bpmn",),
     decisions=(DMN_DIR / "green_corridor.dmn",),
+    steps=steps.STEPS,
     knowledge_file=WORKFLOWS / "knowledge" / "moscow.json",
     web="packs.moscow.web",
 )

@@ -1,4 +1,5 @@
-"""The Moscow region's own steps of workflows/bpmn/moscow/appeal.bpmn (seed 004).
+"""The Moscow region's own steps of workflows/bpmn/moscow/appeal.bpmn (seed 004), on top of the
+shared appeal steps (services/appeals/steps.py):
 
 - the ЦУР moderator picks one of the three typical algorithms (`route`): `single` (one agency),
   `several` (other agencies each give their part first, one after another, then the lead agency
@@ -18,17 +19,13 @@ from sqlalchemy.orm import Session
 
 from engine.errors import ValidationFailed
 from packs.moscow import knowledge
-from services.context import Actor, Context
-from services.models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation, User
+from services.appeals import steps as base
+from services.context import Context
+from services.models import EXECUTOR_KINDS, Appeal, Organisation
 from services.notify.writer import notify
+from services.steps import Action, Choice, Field, Step, StepCall, required
 
 ROUTES = ("single", "several", "omsu")
-
-
-def _routed(session: Session, appeal: Appeal, code: str, now: datetime) -> None:
-    if session.scalar(select(AppealRoute).where(AppealRoute.appeal_id == appeal.id,
-                                                AppealRoute.org_code == code)) is None:
-        session.add(AppealRoute(appeal_id=appeal.id, org_code=code, routed_at=now))
 
 
 def route_parts(session: Session, appeal: Appeal, lead: str, fields: dict[str, Any],
@@ -60,16 +57,8 @@ def route_parts(session: Session, appeal: Appeal, lead: str, fields: dict[str, A
     if errors:
         raise ValidationFailed("Проверьте участников", {"co_orgs": errors})
     for code in codes:
-        _routed(session, appeal, code, now)
+        base.route(session, appeal, code, now)
     return {"route": route, "part_orgs": codes, "part_org": codes[0], "parts_left": len(codes)}
-
-
-def control_org(session: Session, executor: str, agency: str) -> str:
-    """Who controls the answer: the executing body when it has an active head (deputy minister,
-    deputy head of the municipality), else the single window (ЦУР)."""
-    head = session.scalar(select(User.login).where(User.org_code == executor, User.active.is_(True),
-                                                   User.roles.like("%head%")).limit(1))
-    return executor if head else agency
 
 
 def next_part(ctx: Context, session: Session, appeal: Appeal, org_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -80,9 +69,9 @@ def next_part(ctx: Context, session: Session, appeal: Appeal, org_code: str) -> 
             {"part_org": org_code, "parts_left": len(rest)})
 
 
-def kb_answer(ctx: Context, session: Session, actor: Actor, appeal: Appeal, fields: dict[str, Any],
-              now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+def kb_answer(c: StepCall) -> None:
     """Answer a simple consultation with a knowledge-base script: sent at once, the rating starts."""
+    ctx, session, actor, appeal, fields, now = c.ctx, c.session, c.actor, c.subject, c.fields, c.now
     if appeal.appeal_type != "simple_consultation":
         raise ValidationFailed("По базе знаний отвечают на простую консультацию",
                                {"article": [f"тип обращения: {appeal.appeal_type}"]})
@@ -91,10 +80,51 @@ def kb_answer(ctx: Context, session: Session, actor: Actor, appeal: Appeal, fiel
     appeal.coordinator_login = appeal.coordinator_login or actor.login
     due = now + timedelta(days=ctx.settings.rating_period_days)
     notify(session, [appeal.investor_login], "answer_ready", appeal, f"Получен ответ на обращение №{appeal.number}", now)
-    return ({"outcome": "resolved", "rating_due_at": due.isoformat(), "coordinator": appeal.coordinator_login},
-            {"article_title": script["title"]})
+    c.extra.update(outcome="resolved", rating_due_at=due.isoformat(), coordinator=appeal.coordinator_login)
+    c.history["article_title"] = script["title"]
 
 
-def first_response(session: Session, appeal: Appeal, now: datetime) -> None:
-    notify(session, [appeal.investor_login], "first_response", appeal,
-           f"Первичный ответ по обращению №{appeal.number}", now)
+def first_response(c: StepCall) -> None:
+    notify(c.session, [c.subject.investor_login], "first_response", c.subject,
+           f"Первичный ответ по обращению №{c.subject.number}", c.now)
+
+
+def accept(c: StepCall) -> None:
+    """The shared accept, then the chosen algorithm's queue of parts (no `route`: one agency)."""
+    base.accept(c)
+    if "route" in c.fields or "co_orgs" in c.fields:
+        c.extra.update(route_parts(c.session, c.subject, c.subject.executor_org, c.fields, c.now))
+
+
+def part(c: StepCall) -> None:
+    """An agency or municipality handed in its part: the next participant, how many are left."""
+    extra, history = next_part(c.ctx, c.session, c.subject, c.task_org)
+    c.extra.update(extra)
+    c.history.update(history)
+
+
+ROUTE_CHOICES = (Choice("single", "Одно ведомство", "One agency"),
+                 Choice("several", "Несколько ведомств по очереди", "Several agencies in turn"),
+                 Choice("omsu", "С позицией ОМСУ", "With the municipalities' position"))
+ACCEPT = Action("accept", "Принять и направить по алгоритму", "Accept and route by an algorithm",
+                (base.EXECUTOR, Field("route", "text", False, "Алгоритм отработки", "Routing algorithm",
+                                      choices=ROUTE_CHOICES),
+                 Field("co_orgs", "text", False, "Соисполнители (коды через запятую)",
+                       "Co-executors (codes, comma-separated)", lookup="executor_orgs"),
+                 base.MANAGER, base.SUBJECT, base.DESCRIPTION), accept)
+KB_ANSWER = Action("kb_answer", "Ответить по базе знаний", "Answer from the knowledge base",
+                   (required("article", "Статья базы знаний", "Knowledge-base article", lookup="knowledge_articles"),),
+                   kb_answer)
+MODERATION = next(step for step in base.STEPS if step.name == "moderation").with_actions(ACCEPT, KB_ANSWER)
+
+STEPS = (
+    *base.STEPS, MODERATION,
+    Step("first_response", "Первичный ответ", "First response", "appeal", ("manager",),
+         (Action("respond", "Отправить первичный ответ", "Send the first response",
+                 (required("text", "Текст", "Text"),), first_response, comment=("first_response", "text")),)),
+    Step("contribution", "Часть ответа соисполнителя", "A co-executor's part", "appeal", ("manager",),
+         (Action("part", "Отправить часть ответа", "Send the part of the answer", (required("text", "Текст", "Text"),),
+                 part, comment=("agency_part", "text")),)),
+)
+"""The Moscow appeal's steps: the shared ones, `moderation` with the algorithms and the knowledge
+base, the first response and the co-executors' parts."""

@@ -15,6 +15,7 @@ from engine.models import ProcessDefinition
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.models import ROLES
+from services.steps import check_task, steps_view
 
 ANALYSTS = ("analyst", "admin")
 # Decision models (DMN, workflows/dmn/<id>.dmn) the services evaluate, with the decisions each must hold.
@@ -35,11 +36,19 @@ def _require(actor: Actor | None, *roles: str) -> None:
 
 def lint_rules(ctx: Context, session: Session) -> LintRules:
     """What a diagram of this installation may name: the pack's processes (and those already
-    deployed), the role codes, the status codes and the engine's service operations."""
+    deployed), the role codes, the status codes, the engine's service operations, and the steps
+    and actions of the pack's step registry (with their fields, services/steps.py)."""
     deployed = set(session.scalars(select(ProcessDefinition.process_id).where(ProcessDefinition.kind != "dmn")
                                    .distinct()))
     return LintRules(process_ids=frozenset(ctx.pack.process_ids) | deployed, roles=frozenset(ROLES),
-                     statuses=frozenset(STATUS_RU) | frozenset(ctx.pack.statuses), operations=ctx.engine.operations)
+                     statuses=frozenset(STATUS_RU) | frozenset(ctx.pack.statuses), operations=ctx.engine.operations,
+                     task_check=lambda task: check_task(ctx.steps, task))
+
+
+def list_steps(ctx: Context, actor: Actor | None, lang: str = "ru") -> list[dict[str, Any]]:
+    """The active pack's step registry as data, for the modeler (analysts and admins)."""
+    _require(actor, *ANALYSTS)
+    return steps_view(ctx.steps, lang)
 
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:

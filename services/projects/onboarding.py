@@ -22,6 +22,8 @@ from engine.runtime import SYSTEM, RunResult
 from services.context import Actor, Context
 from services.models import CalendarOverride, Notification, Organisation, Registration, User
 from services.projects.project import create_from_application, project_view
+from services.steps import Action, Field, Step, StepCall
+from services.steps import required as must
 
 PROCESS_ID = "onboarding"
 STATUS_RU = {
@@ -145,52 +147,83 @@ def _application(ctx: Context, fields: dict[str, Any]) -> tuple[dict[str, Any], 
     return app, (priorities.check(codes) if priorities else {})
 
 
-def _step(ctx: Context, s: Session, actor: Actor, reg: Registration, step: str, action: str,
-          fields: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The registration's side of an action: returns (process data changes, extra history data)."""
-    extra: dict[str, Any] = {}
-    history: dict[str, Any] = {}
-    if step == "registration_confirmation" and action == "confirm":
-        login = fields["manager"]
-        user = s.scalar(select(User).where(User.login == login, User.active.is_(True)))
-        agency = _agency(s)
-        if user is None or user.org_code != agency.code or "manager" not in user.role_list:
-            raise ValidationFailed("Менеджер не найден", {"manager": [f"нет менеджера '{login}' в агентстве"]})
-        reg.manager_login = login
-        org = s.scalar(select(Organisation).where(Organisation.code == reg.company_org))
-        org.inn, org.ogrn = org.inn or reg.inn, reg.ogrn  # the legal data is confirmed
-        org.personal_manager = login  # seed 001: «Ваш персональный менеджер»
-        extra = {"manager": login}
-        _notify(s, [login], "registration_assigned", f"Вам назначен инвестор {reg.company_name}", now)
-        _notify(s, [reg.investor_login], "registration_confirmed",
-                "Регистрация подтверждена: подайте заявление на сопровождение проекта", now)
-    elif step == "application" and action == "submit":
-        reg.application, reg.okved_check = _application(ctx, fields)
-        reg.check_due_at = next_working_day_end(ctx, s, now)
-        extra = {"check_due_at": reg.check_due_at.isoformat()}
-        history = {"okved_check": reg.okved_check}
-        _notify(s, [reg.manager_login], "application_filed", f"Заявление на сопровождение: {reg.company_name}", now)
-    elif step == "application_check" and action == "confirm":
-        sector = fields.get("sector") or (reg.application or {}).get("sector") or (reg.okved_check or {}).get("sector")
-        if not sector:
-            raise ValidationFailed("Укажите сферу деятельности", {"sector": ["инвестор её не указал, ОКВЭД "
-                                                                             "не из приоритетных отраслей"]})
-        project = create_from_application(s, reg, sector, fields["source"], actor, "manager", now)
-        reg.project_id = project.id
-        extra = {"project_id": project.id}
-        history = {"project_id": project.id, "sector": sector}
-        _notify(s, [reg.investor_login], "project_created", f"Проект «{project.name}» принят на сопровождение", now)
-    elif action == "reject":
-        reg.reason = fields["reason"]
-        _notify(s, [reg.investor_login], f"{step}_rejected", f"Заявка отклонена: {fields['reason']}", now)
-    return extra, history
+def confirm_registration(c: StepCall) -> None:
+    """Seed 000 item 2.1.2: the deputy director confirms the legal data and assigns a manager."""
+    s, reg, login, now = c.session, c.subject, c.fields["manager"], c.now
+    user = s.scalar(select(User).where(User.login == login, User.active.is_(True)))
+    agency = _agency(s)
+    if user is None or user.org_code != agency.code or "manager" not in user.role_list:
+        raise ValidationFailed("Менеджер не найден", {"manager": [f"нет менеджера '{login}' в агентстве"]})
+    reg.manager_login = login
+    org = s.scalar(select(Organisation).where(Organisation.code == reg.company_org))
+    org.inn, org.ogrn = org.inn or reg.inn, reg.ogrn  # the legal data is confirmed
+    org.personal_manager = login  # seed 001: «Ваш персональный менеджер»
+    c.extra["manager"] = login
+    _notify(s, [login], "registration_assigned", f"Вам назначен инвестор {reg.company_name}", now)
+    _notify(s, [reg.investor_login], "registration_confirmed",
+            "Регистрация подтверждена: подайте заявление на сопровождение проекта", now)
+
+
+def submit_application(c: StepCall) -> None:
+    reg = c.subject
+    reg.application, reg.okved_check = _application(c.ctx, c.fields)
+    reg.check_due_at = next_working_day_end(c.ctx, c.session, c.now)
+    c.extra["check_due_at"] = reg.check_due_at.isoformat()
+    c.history["okved_check"] = reg.okved_check
+    _notify(c.session, [reg.manager_login], "application_filed", f"Заявление на сопровождение: {reg.company_name}", c.now)
+
+
+def confirm_application(c: StepCall) -> None:
+    """Seed 000 item 2.2.6: the manager fills the sector and the source; the project exists."""
+    reg = c.subject
+    sector = c.fields.get("sector") or (reg.application or {}).get("sector") or (reg.okved_check or {}).get("sector")
+    if not sector:
+        raise ValidationFailed("Укажите сферу деятельности", {"sector": ["инвестор её не указал, ОКВЭД "
+                                                                         "не из приоритетных отраслей"]})
+    project = create_from_application(c.session, reg, sector, c.fields["source"], c.actor, "manager", c.now)
+    reg.project_id = project.id
+    c.extra["project_id"] = project.id
+    c.history.update(project_id=project.id, sector=sector)
+    _notify(c.session, [reg.investor_login], "project_created", f"Проект «{project.name}» принят на сопровождение",
+            c.now)
+
+
+def reject(c: StepCall) -> None:
+    c.subject.reason = c.fields["reason"]
+    _notify(c.session, [c.subject.investor_login], f"{c.step}_rejected", f"Заявка отклонена: {c.fields['reason']}",
+            c.now)
+
+
+REJECT = Action("reject", "Отклонить", "Reject", (must("reason", "Причина", "Reason"),), reject)
+STEPS = (
+    Step("registration_confirmation", "Подтверждение регистрации", "Registration confirmation", "registration",
+         ("deputy_director",),
+         (Action("confirm", "Подтвердить и назначить менеджера", "Confirm and assign a manager",
+                 (must("manager", "Менеджер проекта", "Project manager", "user", lookup="agency_managers"),),
+                 confirm_registration), REJECT)),
+    Step("application", "Заявление на сопровождение", "Support application", "registration", ("investor",),
+         (Action("submit", "Отправить заявление", "Send the application",
+                 (must("name", "Название проекта", "Project name"), must("okved", "Коды ОКВЭД", "OKVED codes"),
+                  Field("investment_volume", "text", False, "Объём инвестиций, млн руб.", "Investment, million RUB"),
+                  Field("jobs", "int", False, "Рабочие места", "Jobs"), Field("site", "text", False, "Площадка", "Site"),
+                  Field("region", "text", False, "Муниципальный район", "Municipal district"),
+                  must("description", "Описание проекта", "Project description"),
+                  Field("sector", "text", False, "Сфера деятельности", "Sector")), submit_application),)),
+    Step("application_check", "Проверка заявления", "Application check", "registration", ("manager",),
+         (Action("confirm", "Подтвердить и создать проект", "Confirm and create the project",
+                 (must("source", "Источник (откуда пришёл инвестор)", "Source (how the investor came)"),
+                  Field("sector", "text", False, "Сфера деятельности", "Sector")), confirm_application), REJECT)),
+)
+"""The onboarding path's steps (workflows/bpmn/leningrad/onboarding.bpmn)."""
 
 
 def complete(ctx: Context, s: Session, actor: Actor, task, spec, action: str, fields: dict[str, Any],
              now: datetime) -> dict[str, Any]:
     """A registration's human step (through POST /api/v1/tasks/<id>/complete)."""
     reg = s.get(Registration, task.subject_id)
-    extra, history = _step(ctx, s, actor, reg, spec.step, action, fields, now)
+    call = StepCall(ctx, s, actor, reg, spec.step, action, spec.role, fields, now)
+    ctx.steps.apply(call)
+    extra, history = call.extra, call.history
     result = ctx.engine.complete(s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
                                  extra_data=extra, history_data={**fields, **history})
     apply_run(s, result, now)

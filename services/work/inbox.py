@@ -12,6 +12,7 @@ from engine.models import InboxTask
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.models import Appeal
+from services.steps import Field, action_label, form_fields
 from services.subjects import kind as subject_kind
 
 OUTCOMES = ("resolved", "not_resolved", "deferred", "declined")
@@ -98,13 +99,14 @@ def task_detail(ctx: Context, actor: Actor, task_id: int) -> dict[str, Any]:
         item["step"] = spec.step
         item["actions"] = list(spec.actions) if task.state == "open" else []
         item["form"] = {"actions": [
-            {"name": a.name, "label": a.label, "status_to": a.status,
-             "fields": [_field(f) for f in a.fields]} for a in spec.actions.values()]}
+            {"name": a.name, "label": action_label(ctx.steps, spec.step, a), "status_to": a.status,
+             "fields": [_field(f) for f in form_fields(ctx.steps, spec.step, a)]} for a in spec.actions.values()]}
         return item
 
 
-def _field(f) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": f.name, "type": f.type, "required": f.required}
+def _field(f: Field) -> dict[str, Any]:
+    """A form field as the task form shows it (the step registry's declaration, labels in Russian)."""
+    out: dict[str, Any] = {"name": f.name, "type": f.type, "required": f.required, "label": f.label()}
     if f.type == "outcome":
         out["choices"] = list(OUTCOMES)
     if f.type == "rating":

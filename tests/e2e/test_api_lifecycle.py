@@ -220,7 +220,8 @@ def test_task_form_lists_actions_and_fields(people):
     assert task["due_at"].startswith("2025-09-07")
     detail = mod.get(f"/api/v1/tasks/{task['id']}").get_json()
     accept = next(a for a in detail["form"]["actions"] if a["name"] == "accept")
-    assert {"name": "executor_org", "type": "org", "required": True} in accept["fields"]
+    assert {"name": "executor_org", "type": "org", "required": True,
+            "label": "Исполняющая организация"} in accept["fields"]  # the form is the step registry's
     assert inv.get(f"/api/v1/tasks/{task['id']}").status_code == 404
 
 

@@ -49,19 +49,20 @@ BAD = {
                            ('processRef="appeal"', 'processRef="appeal_v2"'), "appeal_v2", "unknown process id"),
     "lane is not a role": (('<bpmn:lane id="Lane_head" name="head">', '<bpmn:lane id="Lane_head" name="chief">'),
                            None, "Lane_head", "not a role code"),
-    "unknown status of an action": (("status=rejected; fields=reason*:text", "status=binned; fields=reason*:text"),
+    "unknown status of an action": (('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"'),
                                     None, "moderate", "unknown status 'binned'"),
     "unknown status of a node": (('<spiffworkflow:property name="status" value="on_moderation" />',
                                   '<spiffworkflow:property name="status" value="queued" />'), None, "start",
                                  "unknown status 'queued'"),
-    "bad $variable status": (("status=$outcome; fields=rating*", "status=$out-come; fields=rating*"), None, "rate",
+    "bad $variable status": (('value="status=$outcome"', 'value="status=$out-come"'), None, "rate",
                              "not a $variable name"),
-    "user task without a form": (('<spiffworkflow:property name="action:reply" value="status=on_moderation; '
-                                  'fields=text*:text; label=Отправить уточнение" />', ''), None,
+    "user task without a form": (('<spiffworkflow:property name="action:reply" value="status=on_moderation" />', ''),
+                                 None,
                                  "reply_clarification", "no form"),
-    "field of unknown type": (("fields=reason*:text; label=Отклонить", "fields=reason*:essay; label=Отклонить"),
+    "field of unknown type": (('name="action:reject" value="status=rejected"',
+                               'name="action:reject" value="status=rejected; fields=reason*:essay"'),
                               None, "moderate", "unknown type 'essay'"),
-    "unknown action part": (("status=taken; label=Взять в работу", "stauts=taken; label=Взять в работу"),
+    "unknown action part": (('name="action:take" value="status=taken"', 'name="action:take" value="stauts=taken"'),
                             None, "take", "unknown part 'stauts'"),
     "user task outside lanes": (("<bpmn:flowNodeRef>rate</bpmn:flowNodeRef>", ""), None, "rate", "not in a lane"),
     "gateway without default or conditions": ((' default="f_gw_accept"', ''), None, "gw_moderation",
@@ -111,7 +112,7 @@ def test_a_script_task_that_opens_a_file_is_refused():
 
 def test_every_problem_is_listed_at_once():
     xml = modified(('<bpmn:lane id="Lane_head" name="head">', '<bpmn:lane id="Lane_head" name="chief">'),
-                   ("status=rejected; fields=reason*:text", "status=binned; fields=reason*:text"),
+                   ('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"'),
                    (' default="f_gw_accept"', ''),
                    (TIMER_RATING, TIMER_RATING.replace("timeDate", "timeCycle")))
     listed = " | ".join(problems_of(xml))

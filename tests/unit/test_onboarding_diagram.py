@@ -11,12 +11,14 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from classifiers.packs import get_pack
 from engine import state as state_io
 from engine.expressions import SafeScriptEngine
 from engine.lint import LintRules
 from engine.specs import SHARED_KEY, parse_diagram
 from services.models import ROLES
 from services.projects.onboarding import STATUS_RU
+from services.steps import StepRegistry, form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 ONBOARDING = (ROOT / "workflows" / "bpmn" / "leningrad" / "onboarding.bpmn").read_bytes()
@@ -55,7 +57,9 @@ def test_the_lanes_and_steps_are_the_seed_000_roles():
         "file_application": ("investor", "application", ["submit"]),
         "check_application": ("manager", "application_check", ["confirm", "reject"]),
     }
-    assert loaded.human_tasks["confirm_registration"].actions["confirm"].fields[0].type == "user"
+    confirm = loaded.human_tasks["confirm_registration"]
+    steps = StepRegistry(get_pack("leningrad").steps)  # the form is the step registry's (services/steps.py)
+    assert form_fields(steps, confirm.step, confirm.actions["confirm"])[0].type == "user"
 
 
 @pytest.mark.parametrize(("path", "end"), [
