@@ -13,7 +13,7 @@ from engine.dmn import parse_dmn
 from engine.migrate import upgrade
 from packs.kazakhstan.models import KzRoadmapTask
 from packs.kazakhstan.reports import monitoring_report, region_rating
-from packs.kazakhstan.scoring import score_with
+from services.analyst.green_corridor import score_with
 from services.context import Actor
 from services.models import Project
 from services.settings import Settings

@@ -24,10 +24,10 @@ from sqlalchemy.engine import Connection
 
 from devdata.generate_lifecycle import Lifecycle
 from devdata.generate_people import GENERATED_PASSWORD, PREFIX, ensure_directory
-from engine.errors import ValidationFailed
 from engine.history import append_event
 from engine.models import HistoryEvent
 from services.context import Context
+from services.errors import ValidationFailed
 from services.models import Appeal, AppealRoute, Comment, Organisation, Project, User
 from services.setup import init_system
 

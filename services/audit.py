@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from engine.audit import ChainReport, verify_chains
 from engine.db import Database
-from engine.errors import NotFound, NotPermitted
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.replay import BATCH, ReplayResult, replay_instance, replay_instances
 from engine.runtime import ProcessEngine
 from services.analyst.diagrams import flow_graph, path_of
 from services.appeals.appeal import STATUS_RU, load_visible
+from services.errors import NotFound, NotPermitted
 
 from .context import Actor, Context
 from .models import Appeal

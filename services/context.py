@@ -67,6 +67,3 @@ class Actor:
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
-
-
-SYSTEM_ACTOR = Actor("system", "Система", ("system",), "", "")

@@ -60,7 +60,7 @@ class Project(Base):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pack: Mapped[str] = mapped_column(String(40), default="leningrad", index=True)
+    pack: Mapped[str] = mapped_column(String(40), index=True)  # the pack whose path created it
     name: Mapped[str] = mapped_column(String(500))
     company_org: Mapped[str | None] = mapped_column(String(64), index=True)
     company_name: Mapped[str | None] = mapped_column(String(500))

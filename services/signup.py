@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from engine.errors import InvalidTransition, KoridorError, NotFound, ValidationFailed
+from services.errors import InvalidTransition, KoridorError, NotFound, ValidationFailed
 from services.notify.mail import render
 
 from .context import Context
@@ -32,13 +32,11 @@ MIN_PASSWORD = 8
 class TooManySignups(KoridorError):
     """Too many confirmation letters to one address (HTTP 429)."""
 
-    status = 429
 
 
 class LinkExpired(KoridorError):
     """The confirmation link is past its time (HTTP 410)."""
 
-    status = 410
 
 
 def _hash(token: str) -> str:

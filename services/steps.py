@@ -141,10 +141,6 @@ class StepRegistry:
             action.handler(call)
 
 
-def text(name: str, label_ru: str, label_en: str, required: bool = False, **more: Any) -> Field:
-    return Field(name, "text", required, label_ru, label_en, **more)
-
-
 def required(name: str, label_ru: str, label_en: str, type: str = "text", **more: Any) -> Field:
     return Field(name, type, True, label_ru, label_en, **more)
 

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotPermitted, ValidationFailed
 from packs.kazakhstan.projects import (
     HANDOVER_WORKING_DAYS,
     INITIATIVE_DAYS,
@@ -21,6 +20,7 @@ from packs.kazakhstan.projects import (
 )
 from packs.kazakhstan.views import project_view
 from services.context import Actor, Context
+from services.errors import NotPermitted, ValidationFailed
 from services.models import Organisation, Project
 
 

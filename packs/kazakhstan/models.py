@@ -13,7 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db import Base, UTCDateTime
 
 ROADMAP_STAGES = ("pre_investment", "investment", "post_investment")  # item 48
-ROADMAP_TASK_STATES = ("open", "done", "validated")
 
 
 class KzRoadmapTask(Base):

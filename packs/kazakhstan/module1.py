@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidTransition, NotPermitted, ValidationFailed
 from packs.kazakhstan.models import KzMessage
 from packs.kazakhstan.projects import local_day
 from packs.kazakhstan.roadmap import _event, _project
 from packs.kazakhstan.status import KZ_FINAL, STAGE_OF
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotPermitted, ValidationFailed
 from services.models import Project
 
 

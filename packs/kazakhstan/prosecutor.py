@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from packs.kazakhstan.models import KzProsecutorCase
 from packs.kazakhstan.roadmap import _event, _project
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.models import Organisation, User
 from services.notify.writer import notify
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotPermitted, ValidationFailed
 from packs.kazakhstan.models import KzRoadmapTask
 from packs.kazakhstan.projects import TZ, local_day
 from services.context import Actor, Context
+from services.errors import NotPermitted, ValidationFailed
 from services.models import Project
 
 READERS = ("authorized_body", "chamber", "local_exec", "initiator", "head", "analyst", "auditor", "admin",

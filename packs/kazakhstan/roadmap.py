@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from packs.kazakhstan.models import KzRoadmapTask
 from packs.kazakhstan.projects import FIX_WORKING_DAYS, SUBJECT, calendar, local_day
 from packs.kazakhstan.views import project_view, task_view
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.models import Project
 
 AGENCY_ROLES = ("initiator", "local_exec", "chamber", "authorized_body", "prosecutor", "analyst", "auditor",

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from classifiers.inn import bin_problem
 from classifiers.scoring import TECH_LEVEL_POINTS
-from engine.errors import InvalidTransition, ValidationFailed
 from packs.kazakhstan.models import ROADMAP_STAGES, KzRoadmapTask
 from packs.kazakhstan.projects import (
     EXTENSION_MAX_DAYS,
@@ -29,6 +28,7 @@ from packs.kazakhstan.projects import (
 from packs.kazakhstan.scoring import place_in_pool
 from packs.kazakhstan.status import SUSPENSION_GROUNDS
 from services.context import Actor, Context
+from services.errors import InvalidTransition, ValidationFailed
 from services.models import Organisation, Project, User
 from services.notify.writer import notify
 from services.steps import Action, Field, Step, StepCall, required

@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from engine.errors import ValidationFailed
 from services.context import Context
+from services.errors import ValidationFailed
 
 MAX_QUERY = 200
 

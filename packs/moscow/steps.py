@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import ValidationFailed
 from packs.moscow import knowledge
 from services.appeals import steps as base
 from services.context import Context
+from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, Organisation
 from services.notify.writer import notify
 from services.steps import Action, Choice, Field, Step, StepCall, required

@@ -21,12 +21,12 @@ from typing import Any
 from lxml import etree
 from sqlalchemy import select
 
-from engine.errors import NotFound
 from engine.history import events_for
 from engine.models import InboxTask, ProcessDefinition, ProcessInstance, Timer
 from engine.specs import hardened_parser
 from services.appeals.appeal import STATUS_RU, load_visible
 from services.context import Actor, Context
+from services.errors import NotFound
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 HUMAN = {"userTask", "manualTask", "task", "receiveTask", "callActivity"}

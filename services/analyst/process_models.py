@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 
 from engine.diff import diff_definitions
 from engine.dmn import DmnRules, deploy_dmn, is_dmn
-from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.lint import LintRules
 from engine.migration import MigrationReport, migrate_instances
 from engine.models import ProcessDefinition
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import ROLES
 from services.steps import check_task, steps_view
 

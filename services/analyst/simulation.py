@@ -21,7 +21,6 @@ from classifiers.deadlines import compute_deadline
 from classifiers.errors import InvalidClassifier
 from classifiers.loader import classifier_from_dict
 from classifiers.taxonomy import Classifier, UnknownFact
-from engine.errors import NotPermitted, ValidationFailed
 from engine.models import HistoryEvent, InboxTask
 from engine.simulation import Decision, SimulatedRun, run_decisions
 from engine.specs import LoadedSpec, parse_diagram
@@ -29,6 +28,7 @@ from services.analyst.process_models import ANALYSTS, lint_rules
 from services.appeals.appeal import FINAL
 from services.appeals.intake import PROCESS_ID, end_of_day
 from services.context import Actor, Context
+from services.errors import NotPermitted, ValidationFailed
 from services.models import Appeal, CalendarOverride
 
 MAX_APPEALS = 5000

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, select
 
-from engine.errors import ValidationFailed
 from engine.models import InboxTask
 from engine.runtime import RunResult
 from services.appeals import sla
 from services.appeals.appeal import appeal_view
 from services.appeals.effects import apply_run
 from services.context import Actor, Context
+from services.errors import ValidationFailed
 from services.models import Appeal, Comment
 from services.steps import StepCall, form_fields
 from services.subjects import complete_other

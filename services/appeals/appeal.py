@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, exists, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event, events_for, lock_chain
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Appeal, AppealRoute, Comment, Organisation, User
 
 WIDE_ROLES = ("auditor", "admin", "analyst")

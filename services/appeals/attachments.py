@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event, lock_chain
 from services.appeals.appeal import load_visible
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Attachment
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from engine.errors import NotPermitted
 from services.appeals.appeal import FINAL, visible_appeals
 from services.context import Actor, Context
+from services.errors import NotPermitted
 from services.models import Appeal, Organisation, User
 
 

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from classifiers.deadlines import Deadline, compute_deadline
 from classifiers.inn import bin_problem, inn_problem
 from classifiers.taxonomy import UnknownFact
-from engine.errors import NotPermitted, ValidationFailed
 from services.appeals import sla
 from services.appeals.appeal import appeal_view
 from services.appeals.effects import apply_run
 from services.context import Actor, Context
+from services.errors import NotPermitted, ValidationFailed
 from services.models import Appeal, AppealRoute, CalendarOverride, Organisation, Project, User
 from services.notify.writer import notify
 

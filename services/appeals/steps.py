@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import ValidationFailed
 from engine.models import HistoryEvent
 from services.appeals.intake import end_of_day
+from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation, User
 from services.notify.writer import notify
 from services.steps import Action, Choice, Field, Step, StepCall, required

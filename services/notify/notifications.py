@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from engine.errors import NotFound
 from services.context import Actor, Context
+from services.errors import NotFound
 from services.models import Appeal, Notification
 
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
-from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.models import OutboxMessage
 from services.notify.mail import Letter, deliver, message_id
 

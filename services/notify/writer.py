@@ -59,36 +59,7 @@ def notify_many(session: Session, notices: list[Notice], now: datetime | None = 
     tips = _history_tips(session, [n.appeal.id for n, logins in zip(notices, per_notice, strict=True)
                                    if logins and n.appeal is not None and n.key is None])
     base = session.info.get("public_url", "").rstrip("/")
-    rows: dict[str, dict] = {}
-    letters: dict[str, dict] = {}
-    owner: dict[str, int] = {}
-    for index, (notice, logins) in enumerate(zip(notices, per_notice, strict=True)):
-        appeal = notice.appeal
-        appeal_id = appeal.id if appeal is not None else None
-        discriminator = notice.key or (f"h{tips.get(appeal_id, 0)}" if appeal is not None else "-")
-        targets = [(login, None) for login in logins]
-        targets += [(standing_in[a], a) for a in logins if a in standing_in and standing_in[a] not in logins]
-        for login, absent in targets:
-            event_key = f"{notice.event}:{appeal_id or '-'}:{discriminator}:{login}"[:300]
-            if event_key in rows:
-                continue
-            absent_name = (users[absent].name if absent in users else absent) if absent else ""
-            row_text = f"{notice.text} (вы замещаете: {absent_name})" if absent else notice.text
-            rows[event_key] = dict(recipient=login, appeal_id=appeal_id, event=notice.event, text=row_text,
-                                   created_at=now, event_key=event_key)
-            owner[event_key] = index
-            user = users.get(login)
-            if user is None or not user.email or not user.active:
-                continue
-            values = {"name": user.name, "text": notice.text, "on_behalf_of": absent_name}
-            if appeal is not None:
-                values.update(number=appeal.number, appeal_subject=appeal.subject,
-                              deadline=appeal.deadline.strftime("%d.%m.%Y") if appeal.deadline else "",
-                              link=f"{base}/appeals/{appeal.id}")
-            subject, body = render(notice.event, values)
-            letters[event_key] = dict(event_key=event_key, event=notice.event, appeal_id=appeal_id,
-                                      recipient=user.email, recipient_login=login, subject=subject, body=body,
-                                      created_at=now, state="pending", attempts=0, next_attempt_at=now)
+    rows, letters, owner = _rows(notices, per_notice, standing_in, users, tips, base, now)
     new = _insert_new(session, Notification, list(rows.values()))
     _insert_new(session, OutboxMessage, [letters[k] for k in rows if k in new and k in letters])
     result: list[list[str]] = [[] for _ in notices]
@@ -99,6 +70,53 @@ def notify_many(session: Session, notices: list[Notice], now: datetime | None = 
             if row["text"] != notices[owner[event_key]].text:  # a copy for someone away
                 copies.add((row["event"], row["appeal_id"], row["recipient"]))
     return result
+
+
+def _rows(notices: list[Notice], per_notice: list[list[str]], standing_in: dict[str, str], users: dict[str, User],
+          tips: dict[int, int], base: str, now: datetime) -> tuple[dict[str, dict], dict[str, dict], dict[str, int]]:
+    """The notification rows and letters by event key, and the notice each key belongs to."""
+    rows: dict[str, dict] = {}
+    letters: dict[str, dict] = {}
+    owner: dict[str, int] = {}
+    for index, (notice, logins) in enumerate(zip(notices, per_notice, strict=True)):
+        appeal = notice.appeal
+        appeal_id = appeal.id if appeal is not None else None
+        discriminator = notice.key or (f"h{tips.get(appeal_id, 0)}" if appeal is not None else "-")
+        for login, absent in _targets(logins, standing_in):
+            event_key = f"{notice.event}:{appeal_id or '-'}:{discriminator}:{login}"[:300]
+            if event_key in rows:
+                continue
+            absent_name = (users[absent].name if absent in users else absent) if absent else ""
+            row_text = f"{notice.text} (вы замещаете: {absent_name})" if absent else notice.text
+            rows[event_key] = dict(recipient=login, appeal_id=appeal_id, event=notice.event, text=row_text,
+                                   created_at=now, event_key=event_key)
+            owner[event_key] = index
+            letter = _letter(notice, users.get(login), absent_name, base, now)
+            if letter is not None:
+                letters[event_key] = {**letter, "event_key": event_key, "recipient_login": login}
+    return rows, letters, owner
+
+
+def _targets(logins: list[str], standing_in: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(recipient, absent colleague they stand in for or None): everyone, then the substitutes of those away."""
+    targets: list[tuple[str, str | None]] = [(login, None) for login in logins]
+    targets += [(standing_in[a], a) for a in logins if a in standing_in and standing_in[a] not in logins]
+    return targets
+
+
+def _letter(notice: Notice, user: User | None, absent_name: str, base: str, now: datetime) -> dict | None:
+    """The outbox row of one notice for one user with an e-mail address (None without one)."""
+    if user is None or not user.email or not user.active:
+        return None
+    appeal = notice.appeal
+    values = {"name": user.name, "text": notice.text, "on_behalf_of": absent_name}
+    if appeal is not None:
+        values.update(number=appeal.number, appeal_subject=appeal.subject,
+                      deadline=appeal.deadline.strftime("%d.%m.%Y") if appeal.deadline else "",
+                      link=f"{base}/appeals/{appeal.id}")
+    subject, body = render(notice.event, values)
+    return dict(event=notice.event, appeal_id=appeal.id if appeal is not None else None, recipient=user.email,
+                subject=subject, body=body, created_at=now, state="pending", attempts=0, next_attempt_at=now)
 
 
 _COPIES = "koridor.substitute_copies"

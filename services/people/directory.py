@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from classifiers.ogrn import ogrn_problem
-from engine.errors import NotFound, ValidationFailed
 from services.context import Actor, Context
+from services.errors import ValidationFailed
 from services.models import ORG_KINDS, ROLES, Organisation, User
 
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -114,23 +114,3 @@ def list_orgs(ctx: Context) -> list[dict]:
     with ctx.db.unit_of_work() as uow:
         return [{"code": o.code, "name": o.name, "kind": o.kind, "inn": o.inn, "ogrn": o.ogrn}
                 for o in uow.session.scalars(select(Organisation).order_by(Organisation.code))]
-
-
-def get_user(session: Session, login: str | None) -> User | None:
-    if not login:
-        return None
-    return session.scalar(select(User).where(User.login == login))
-
-
-def require_org(session: Session, code: str, field: str = "org") -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.code == code))
-    if org is None:
-        raise ValidationFailed("Неизвестная организация", {field: [f"нет организации '{code}'"]})
-    return org
-
-
-def org_by_code(session: Session, code: str) -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.code == code))
-    if org is None:
-        raise NotFound(f"Организация '{code}' не найдена")
-    return org

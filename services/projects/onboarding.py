@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.okved import PriorityList, load_priority_list, parse_okved
-from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from engine.runtime import SYSTEM, RunResult
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.models import CalendarOverride, Notification, Organisation, Registration, User
 from services.projects.project import create_from_application, project_view
 from services.steps import Action, Field, Step, StepCall
@@ -180,7 +180,7 @@ def confirm_application(c: StepCall) -> None:
     if not sector:
         raise ValidationFailed("Укажите сферу деятельности", {"sector": ["инвестор её не указал, ОКВЭД "
                                                                          "не из приоритетных отраслей"]})
-    project = create_from_application(c.session, reg, sector, c.fields["source"], c.actor, "manager", c.now)
+    project = create_from_application(c.session, c.ctx.pack.code, reg, sector, c.fields["source"], c.actor, "manager", c.now)
     reg.project_id = project.id
     c.extra["project_id"] = project.id
     c.history.update(project_id=project.id, sector=sector)

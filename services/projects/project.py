@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from classifiers.packs import PACKS
 from classifiers.project_stages import BY_CODE, PHASES, next_update_due, stale_before
-from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from engine.models import HistoryEvent
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Appeal, Notification, Project, ProjectTask, Registration, User
 
 AGENCY_WIDE = ("manager", "coordinator", "head", "deputy_director", "analyst", "auditor", "moderator")
@@ -65,10 +66,15 @@ def local_today(ctx: Context, now: datetime) -> date:
     return now.astimezone(ctx.tz).date()
 
 
+def support_packs() -> tuple[str, ...]:
+    """The packs whose projects follow the support path of seed 000 (those that run the onboarding process)."""
+    return tuple(code for code, pack in PACKS.items() if pack.runs("onboarding"))
+
+
 def staleness(project: Project, now: datetime) -> dict[str, Any] | None:
     """The stage's cadence, when the information is due again and whether it is out of date."""
     stage = BY_CODE.get(project.stage or "")
-    if stage is None or project.pack != "leningrad":
+    if stage is None or project.pack not in support_packs():
         return None
     updated = project.info_updated_at or project.created_at
     return {"cadence": stage.cadence, "updated_at": updated, "due_at": next_update_due(stage, updated),
@@ -108,13 +114,13 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-def create_from_application(session: Session, registration: Registration, sector: str | None, source: str,
+def create_from_application(session: Session, pack: str, registration: Registration, sector: str | None, source: str,
                             actor: Actor, role: str | None, now: datetime) -> Project:
     """Seed 000 item 2.2.2: once the manager confirms the support application the project exists:
     status active, the first stage of item 4.3 (site selection), the registration's manager."""
     app = registration.application or {}
     project = Project(
-        pack="leningrad", name=app["name"], company_org=registration.company_org,
+        pack=pack, name=app["name"], company_org=registration.company_org,
         company_name=registration.company_name, company_inn=registration.inn, company_ogrn=registration.ogrn,
         okved=app.get("okved"), sector=sector, source=source,
         investment_volume=Decimal(app["investment_volume"]) if app.get("investment_volume") else None,

@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classifiers.project_stages import STAGES, stale_before
-from engine.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event
 from engine.runtime import SYSTEM
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from services.models import CalendarOverride, Notification, Project, ProjectMeeting, ProjectTask, User
-from services.projects.project import close_actualize, load_project, local_today, may_manage
+from services.projects.project import close_actualize, load_project, local_today, may_manage, support_packs
 
 MEETING_KINDS = {"meeting": "Встреча", "consultation": "Консультация", "site_selection": "Подбор земельного участка"}
 PROTOCOL_KINDS = {"protocol": "Протокол", "resume": "Резюме встречи"}
@@ -197,9 +197,10 @@ def my_tasks(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
 
 
 def stale_condition(now: datetime):
-    """SQL: a Leningrad project whose information is older than its stage's cadence (seed 000 item 4.3)."""
+    """SQL: a support-path project (seed 000; Leningrad) whose information is older than its stage's cadence
+    (item 4.3)."""
     updated = func.coalesce(Project.info_updated_at, Project.created_at)
-    return and_(Project.pack == "leningrad",
+    return and_(Project.pack.in_(support_packs()),
                 or_(*[and_(Project.stage == s.code, updated < stale_before(s, now)) for s in STAGES]))
 
 

@@ -13,14 +13,13 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select, text, union
 
-from engine.errors import NotPermitted, ValidationFailed
 from services.context import Actor, Context
+from services.errors import NotPermitted, ValidationFailed
 from services.models import Appeal, AppealRoute, User
 
 WIDE_REPORT_ROLES = ("analyst", "auditor", "admin")  # every appeal
 AGENCY_REPORT_ROLES = ("head", "deputy_director", "coordinator")  # the agency's appeals
 ORG_REPORT_ROLES = ("head", "deputy_director")  # in an executing organisation: its own appeals
-REPORT_ROLES = WIDE_REPORT_ROLES + AGENCY_REPORT_ROLES
 NOT_EXECUTORS = ("company",)
 
 

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, NotPermitted, ValidationFailed
 from engine.history import append_event, lock_chain
 from engine.inbox import Assigned
 from engine.models import InboxTask
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Absence, Appeal, User
 from services.notify.writer import copied, notify
 from services.work.substitutes import substitutes_for

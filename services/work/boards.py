@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.errors import KoridorError
 from engine.models import HistoryEvent
 from services.appeals.appeal import appeal_history, get_appeal, list_appeals, list_comments
 from services.appeals.attachments import list_attachments
 from services.context import Actor, Context
+from services.errors import KoridorError
 from services.models import User
 from services.projects.onboarding import get_registration
 from services.work.inbox import list_tasks, task_detail

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifiers.deadlines import compute_deadline
-from engine.errors import NotFound, NotPermitted
 from services.appeals import sla
 from services.appeals.effects import apply_run
 from services.appeals.intake import end_of_day
 from services.context import Actor, Context
+from services.errors import NotFound, NotPermitted
 from services.models import Appeal, CalendarOverride
 
 KINDS = {"working": True, "holiday": False, "shortened": True}

@@ -1,16 +1,15 @@
 """Inbox queries: what a user must do now, read from the synced inbox table."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidTransition, NotFound, NotPermitted
 from engine.models import InboxTask
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
+from services.errors import InvalidTransition, NotFound, NotPermitted
 from services.models import Appeal
 from services.steps import Field, action_label, form_fields
 from services.subjects import kind as subject_kind
@@ -112,7 +111,3 @@ def _field(f: Field) -> dict[str, Any]:
     if f.type == "rating":
         out["choices"] = [1, 2, 3, 4, 5]
     return out
-
-
-def now_or(ctx: Context, value: datetime | None) -> datetime:
-    return value or ctx.clock()

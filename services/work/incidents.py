@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.errors import NotPermitted
 from engine.models import Incident, Timer
 from services.context import Actor, Context
+from services.errors import NotPermitted
 
 
 def list_incidents(ctx: Context, actor: Actor, include_resolved: bool = False, limit: int = 200) -> list[dict[str, Any]]:

@@ -73,12 +73,6 @@ JOBS: list[Job] = [Job("timers", _sweep),
                    Job("project_cadence", _cadence, seconds=lambda ctx: 30 * 60)]
 
 
-def run_jobs_once(ctx: Context) -> None:
-    """Each job once, in order (`koridor scheduler --once`)."""
-    for job in JOBS:
-        job.run(ctx)
-
-
 def build_scheduler(ctx: Context, interval_seconds: int = 60, blocking: bool = False):
     """A scheduler with every job of `JOBS`, each every `interval_seconds` unless it says otherwise (not started)."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)

@@ -186,37 +186,15 @@ def _fire_chunk_once(ctx: Context, worker: str, chunk: list[Any], now: datetime,
                 else:
                     done.append(item)
                 continue
-            savepoint = s.begin_nested() if isolate else None
-            try:
-                handler = HANDLERS.get(item.kind)
-                if handler is None:
-                    raise LookupError(f"нет обработчика таймеров вида '{item.kind}'")
-                again = handler(ctx, s, item.instance_id, item.task_uuid, now)
-                if savepoint is not None:
-                    savepoint.commit()
-            except Exception as err:  # noqa: BLE001 - any handler failure becomes an incident
-                if savepoint is None:
-                    raise _HandlerFailed from err
-                savepoint.rollback()
+            again, err = _run_one(ctx, s, item, now, isolate)
+            if err is not None:
                 failures.append((item, err))
                 continue
             if again is not None and again > now:
                 rearm.append((item, again))
             else:
                 done.append(item)
-        mine = (Timer.state == "claimed", Timer.claimed_by == worker)  # a BPMN run closed its own row already
-        if done:
-            s.execute(update(Timer).where(Timer.id.in_([i.id for i in done]), *mine)
-                      .values(state="done", fired_at=now, claimed_by=None, claimed_until=None)
-                      .execution_options(synchronize_session=False))
-        for item, again in rearm:
-            s.execute(update(Timer).where(Timer.id == item.id, *mine)
-                      .values(state="waiting", due_at=again, claimed_by=None, claimed_until=None)
-                      .execution_options(synchronize_session=False))
-        retried = [i.id for i in done + [r[0] for r in rearm] if i.attempts]
-        if retried:
-            s.execute(update(Incident).where(Incident.timer_id.in_(retried), Incident.resolved_at.is_(None))
-                      .values(resolved_at=now).execution_options(synchronize_session=False))
+        _close(s, worker, done, rearm, now)
         for item, err in failures:
             log.warning("timer %s (%s) failed: %s", item.id, item.kind, err)
             _record_failure(ctx, s, worker, item, err, now)
@@ -227,6 +205,43 @@ def _fire_chunk_once(ctx: Context, worker: str, chunk: list[Any], now: datetime,
     report.failed += len(failures)
     for item in done:
         report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
+
+
+def _run_one(ctx: Context, s: Session, item: Any, now: datetime,
+             isolate: bool) -> tuple[datetime | None, Exception | None]:
+    """Run one timer's handler: (a time to re-arm it at or None, None) or, isolated in a savepoint, (None, the
+    failure). Not isolated, a failure aborts the chunk (`_HandlerFailed`)."""
+    savepoint = s.begin_nested() if isolate else None
+    try:
+        handler = HANDLERS.get(item.kind)
+        if handler is None:
+            raise LookupError(f"нет обработчика таймеров вида '{item.kind}'")
+        again = handler(ctx, s, item.instance_id, item.task_uuid, now)
+        if savepoint is not None:
+            savepoint.commit()
+    except Exception as err:  # noqa: BLE001 - any handler failure becomes an incident
+        if savepoint is None:
+            raise _HandlerFailed from err
+        savepoint.rollback()
+        return None, err
+    return again, None
+
+
+def _close(s: Session, worker: str, done: list[Any], rearm: list[tuple[Any, datetime]], now: datetime) -> None:
+    """Close the fired timers, re-arm the others, resolve the incidents of those that failed before."""
+    mine = (Timer.state == "claimed", Timer.claimed_by == worker)  # a BPMN run closed its own row already
+    if done:
+        s.execute(update(Timer).where(Timer.id.in_([i.id for i in done]), *mine)
+                  .values(state="done", fired_at=now, claimed_by=None, claimed_until=None)
+                  .execution_options(synchronize_session=False))
+    for item, again in rearm:
+        s.execute(update(Timer).where(Timer.id == item.id, *mine)
+                  .values(state="waiting", due_at=again, claimed_by=None, claimed_until=None)
+                  .execution_options(synchronize_session=False))
+    retried = [i.id for i in done + [r[0] for r in rearm] if i.attempts]
+    if retried:
+        s.execute(update(Incident).where(Incident.timer_id.in_(retried), Incident.resolved_at.is_(None))
+                  .values(resolved_at=now).execution_options(synchronize_session=False))
 
 
 def _run_batches(ctx: Context, s: Session, items: list[Any], now: datetime) -> dict[int, datetime | None]:

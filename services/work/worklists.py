@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.errors import ValidationFailed
 from services.appeals.appeal import STATUS_RU, is_overdue
 from services.appeals.intake import CHANNELS
 from services.context import Actor, Context
+from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, Organisation, User
 from services.work.inbox import list_tasks
 

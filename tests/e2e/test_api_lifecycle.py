@@ -118,7 +118,7 @@ def test_docx_export_holds_request_roles_history_and_answer(people):
 
 
 def test_an_organisation_with_a_wrong_ogrn_is_refused(ctx):
-    from engine.errors import ValidationFailed
+    from services.errors import ValidationFailed
     from services.people import directory
 
     with pytest.raises(ValidationFailed) as refused:

@@ -10,7 +10,7 @@ import pytest
 from classifiers.scoring import green_corridor_score
 from engine.dmn import DmnRules, decide, parse_dmn
 from engine.errors import DiagramRejected
-from packs.kazakhstan.scoring import score_with
+from services.analyst.green_corridor import score_with
 from services.analyst.process_models import DECISION_MODELS
 
 DMN = (Path(__file__).resolve().parents[2] / "workflows" / "dmn" / "green_corridor.dmn").read_bytes()

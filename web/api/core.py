@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engine.errors import NotPermitted
-from packs.kazakhstan import scoring as kz_scoring
+from services.analyst import green_corridor as green_corridor_service
 from services.analyst import process_models
 from services.appeals import intake
+from services.errors import NotPermitted
 from services.people.directory import issue_token
 
 from ..auth import ctx, current_actor, login_required
@@ -57,7 +57,7 @@ def deadline(body: dict):
 @accepts(SCORE)
 def green_corridor(body: dict):
     """Green-corridor scoring (seed 003 Appendix 1)."""
-    return jsonify(kz_scoring.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
+    return jsonify(green_corridor_service.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
 
 
 @bp.get("/process-models")

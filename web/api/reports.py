@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Response, jsonify, request
 
-from engine.errors import ValidationFailed
+from services.errors import ValidationFailed
 from services.reports import appeals as reports
 from services.reports import dashboard as dashboard_service
 from services.reports import registry as registry_service

@@ -8,12 +8,13 @@ import time
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
+from services.errors import InvalidTransition, ValidationFailed
 from services.identity import FirstSignIn, IdentityRefused, complete_first_sign_in, sign_in
 from services.identity_config import Provider
 from services.people.directory import actor_for
 
 from .. import oidc
+from ..errors import status_of
 from . import bp
 from .session import csrf_token, ctx, home_for
 
@@ -74,9 +75,9 @@ def oidc_callback(name: str):
                                     label=provider.label), 502)
     except oidc.SignInRejected as err:
         current_app.logger.warning("sign-in through %s rejected: %s", name, err.reason)
-        return _refused(provider, _("Вход не выполнен: %(reason)s.", reason=err.reason), err.status)
+        return _refused(provider, _("Вход не выполнен: %(reason)s.", reason=err.reason), status_of(err))
     except IdentityRefused as err:
-        return _refused(provider, err.message, err.status)
+        return _refused(provider, err.message, status_of(err))
     target = session.get("oidc_next", "")
     if isinstance(result, FirstSignIn):
         session.clear()

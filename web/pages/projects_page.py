@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
+from services.errors import InvalidTransition, ValidationFailed
 from services.projects import project as projects
 from services.projects import registry as project_registry
 from services.projects import work as project_work

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
 from services.appeals.cabinet import investor_home
+from services.errors import InvalidTransition, ValidationFailed
 from services.projects.onboarding import list_registrations, submit_registration
 
 from ..schemas_projects import REGISTRATION

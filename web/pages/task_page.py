@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import ValidationFailed
 from services.appeals.actions import complete_task
+from services.errors import ValidationFailed
 from services.subjects import kind as subject_kind
 from services.work.boards import task_case
 

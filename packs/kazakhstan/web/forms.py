@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
 from packs.kazakhstan import initiatives as kz_initiatives
 from packs.kazakhstan import module1 as kz_module1
 from packs.kazakhstan import prosecutor as kz_prosecutor
@@ -15,6 +14,7 @@ from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan.roadmap import EDITABLE
 from packs.kazakhstan.status import STAGE_OF
 from packs.kazakhstan.web import pages_bp as bp
+from services.errors import InvalidTransition, ValidationFailed
 from services.people.directory import list_orgs
 from services.work import inbox
 from web import schemas_kz as k
