@@ -346,9 +346,8 @@ class ProcessEngine:
             except StaleDataError as err:
                 raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
         self.live.put_after_commit(session, row, run.workflow)
-        data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
-        return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
-                         list(run.engine.effects), ready, data, assigned)
+        return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status,
+                         completed, list(run.engine.effects), ready, assigned)
 
 
 def _all_tasks(workflow: BpmnWorkflow):

@@ -383,36 +383,3 @@ class SimulationOut(Schema):
     load = fields.List(fields.Nested(OrgLoadOut))
     appeals = fields.List(fields.Nested(SimulatedAppealOut))
 
-
-class StepChoiceOut(Schema):
-    value = fields.Raw()
-    label = fields.Str()
-
-
-class StepFieldOut(Schema):
-    name = fields.Str()
-    type = fields.Str()
-    required = fields.Bool()
-    label = fields.Str()
-    choices = fields.List(fields.Nested(StepChoiceOut))
-    lookup = fields.Str()
-
-
-class StepActionOut(Schema):
-    name = fields.Str()
-    label = fields.Str()
-    fields = fields.List(fields.Nested(StepFieldOut))
-
-
-class StepOut(Schema):
-    """A step of the registry (services/steps.py): GET /api/v1/steps."""
-
-    name = fields.Str()
-    title = fields.Str()
-    subject_type = fields.Str()
-    roles = fields.List(fields.Str())
-    actions = fields.List(fields.Nested(StepActionOut))
-
-
-class StepListOut(Schema):
-    items = fields.List(fields.Nested(StepOut))

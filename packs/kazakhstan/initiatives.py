@@ -40,7 +40,7 @@ def _first_org(session: Session, kind: str) -> str:
 
 def create_initiative(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
     """An initiator hands an initiative to a local executive body (items 37–40). `body` is checked
-    for shape before (web/schemas_kz.py `InitiativeIn`); here what needs the database."""
+    for shape before (packs/kazakhstan/web/schemas.py `InitiativeIn`); here what needs the database."""
     if not actor.has("initiator"):
         raise NotPermitted("Инициативу создаёт орган-инициатор")
     name, region, company_org = body["name"], body["region"], body.get("company_org")

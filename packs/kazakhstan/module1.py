@@ -42,7 +42,7 @@ def _locked(s: Session, actor: Actor, project_id: int) -> Project:
 
 def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Item 42: a further meeting card (`body`: date, participants, subject, agreements, as
-    web/schemas_kz.py `MeetingCardIn` loads it)."""
+    packs/kazakhstan/web/schemas.py `MeetingCardIn` loads it)."""
     entry: dict[str, Any] = {k: body[k] for k in ("participants", "subject", "agreements")}
     held = body["date"]
     now = ctx.clock()
@@ -62,7 +62,7 @@ def add_meeting(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any
 
 def record_visit(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Item 42: the visit's results filled in by hand (`body`: held_on, purpose, responsible, outcome,
-    as web/schemas_kz.py `VisitIn` loads it)."""
+    as packs/kazakhstan/web/schemas.py `VisitIn` loads it)."""
     visit: dict[str, Any] = {k: body[k] for k in ("purpose", "responsible", "outcome")}
     held = body["held_on"]
     now = ctx.clock()
@@ -106,7 +106,7 @@ def list_messages(ctx: Context, actor: Actor, project_id: int) -> dict[str, Any]
 
 
 def post_message(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """Item 42: a message in the project's chat (`body["text"]`, checked by web/schemas_kz.py `MessageIn`)."""
+    """Item 42: a message in the project's chat (`body["text"]`, checked by packs/kazakhstan/web/schemas.py `MessageIn`)."""
     text = body["text"]
     now: datetime = ctx.clock()
     with ctx.db.unit_of_work() as uow:

@@ -54,7 +54,7 @@ def _people(s: Session, org: str | None, role: str) -> list[str]:
 
 def submit(ctx: Context, actor: Actor, project_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Items 57–59: a state body sends a measure against the project's investor for approval
-    (`body` as web/schemas_kz.py `ProsecutorCaseIn` loads it)."""
+    (`body` as packs/kazakhstan/web/schemas.py `ProsecutorCaseIn` loads it)."""
     level = LEVEL_OF.get(actor.org_kind) if actor.has("local_exec", "authorized_body", "initiator") else None
     if level is None:
         raise NotPermitted("Меры на согласование направляют государственные органы (п. 58)")
@@ -97,7 +97,7 @@ def list_cases(ctx: Context, actor: Actor, project_id: int) -> list[dict[str, An
 
 def decide(ctx: Context, actor: Actor, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Item 58: the named prosecutor's office approves the measure or refuses it with a reason
-    (`body`: approved, comment, as web/schemas_kz.py `ProsecutorDecisionIn` loads it)."""
+    (`body`: approved, comment, as packs/kazakhstan/web/schemas.py `ProsecutorDecisionIn` loads it)."""
     approved, comment = body["approved"], body["comment"]
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:

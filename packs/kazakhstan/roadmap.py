@@ -76,7 +76,7 @@ def _event(s: Session, project: Project, actor: Actor, action: str, now: datetim
 
 
 def add_task(ctx: Context, actor: Actor, project_id: int, fields: dict[str, Any]) -> dict[str, Any]:
-    """Items 47–48: a roadmap task (`fields` as web/schemas_kz.py `RoadmapTaskIn` loads them)."""
+    """Items 47–48: a roadmap task (`fields` as packs/kazakhstan/web/schemas.py `RoadmapTaskIn` loads them)."""
     now = ctx.clock()
     with ctx.db.unit_of_work() as uow:
         s = uow.session
@@ -153,7 +153,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
 
 def validate_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Item 65: the Chamber accepts a completed task, or sends it back open with a comment
-    (`body`: accepted, comment, as web/schemas_kz.py `RoadmapValidationIn` loads it)."""
+    (`body`: accepted, comment, as packs/kazakhstan/web/schemas.py `RoadmapValidationIn` loads it)."""
     if not actor.has("chamber"):
         raise NotPermitted("Задачи валидирует Национальная палата (п. 65)")
     accepted, comment = body["accepted"], body.get("comment")

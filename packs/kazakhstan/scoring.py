@@ -48,7 +48,7 @@ def list_mrp(ctx: Context) -> list[dict[str, Any]]:
 
 def set_mrp(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
     """An admin adds or corrects the МРП of a year (the law on the republican budget); `body`:
-    year, mrp (web/schemas_kz.py `MrpIn`)."""
+    year, mrp (packs/kazakhstan/web/schemas.py `MrpIn`)."""
     if not actor.has("admin"):
         raise NotPermitted("МРП задаёт администратор")
     year, mrp = body["year"], body["mrp"]

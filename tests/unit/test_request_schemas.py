@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.errors import ValidationFailed
+from packs.kazakhstan.web import schemas as kz
+from services.errors import ValidationFailed
 from services.settings import Settings
 from web import create_app
 from web import schemas_admin as admin
-from web import schemas_kz as kz
 from web import schemas_projects as projects
 from web.validation import checked
 

@@ -8,8 +8,8 @@ from services.analyst import process_models, simulation
 
 from ..auth import ctx, current_actor, login_required
 from ..i18n import LANGUAGES
-from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut, StepListOut
-from ..schemas_admin import SIMULATION, SIMULATION_FILES
+from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut
+from ..schemas_admin import SIMULATION, SIMULATION_FILES, StepListOut
 from ..validation import accepts, checked, documents, query, returns, uploads
 from . import bp
 

@@ -122,7 +122,7 @@ def oidc_welcome():
         return _welcome(provider, pending, values, err.errors, err.message, 422)
     except InvalidTransition as err:
         return _welcome(provider, pending, values, err.errors, err.message, 409)
-    target = pending.get("next") or (url_for("pages.registration_form") if ctx().settings.pack == "leningrad" else "")
+    target = pending.get("next") or (url_for("pages.registration_form") if ctx().pack.runs("onboarding") else "")
     return _signed_in(login, provider, pending.get("id_token"), target)
 
 
@@ -130,7 +130,7 @@ def _welcome(provider: Provider, pending: dict, values: dict, errors: dict | Non
              message: str | None = None, status: int = 200):
     return render_template("pages/identity/welcome.html", provider=provider, values=values, errors=errors or {},
                            message=message, claimed={k for k in FIELDS if pending.get(k)},
-                           pack=ctx().settings.pack, kz=ctx().pack.country == "KZ"), status
+                           pack=ctx().pack.code, kz=ctx().pack.country == "KZ"), status
 
 
 def provider_logout_target() -> str | None:

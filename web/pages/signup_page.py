@@ -76,6 +76,6 @@ def signup_confirm(token: str):
         return render_template("pages/error.html", code=status_of(err), message=err.message), status_of(err)
     begin_session(login)
     flash(_("Адрес подтверждён, учётная запись создана."))
-    if ctx().settings.pack == "leningrad":
+    if ctx().pack.runs("onboarding"):  # the pack has the registration → support path
         return redirect(url_for("pages.registration_form"))
     return redirect(url_for("pages.cabinet"))

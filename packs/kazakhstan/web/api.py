@@ -12,8 +12,8 @@ from packs.kazakhstan import reports as kz_reports
 from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan import scoring as kz_scoring
 from packs.kazakhstan.web import api_bp as bp
+from packs.kazakhstan.web import schemas as k
 from services.reports import spreadsheets
-from web import schemas_kz as k
 from web.api.reports import XLSX, date_arg
 from web.auth import ctx, current_actor, login_required
 from web.validation import accepts, query, returns

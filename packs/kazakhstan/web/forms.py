@@ -14,10 +14,10 @@ from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan.roadmap import EDITABLE
 from packs.kazakhstan.status import STAGE_OF
 from packs.kazakhstan.web import pages_bp as bp
+from packs.kazakhstan.web import schemas as k
 from services.errors import InvalidTransition, ValidationFailed
 from services.people.directory import list_orgs
 from services.work import inbox
-from web import schemas_kz as k
 from web.pages.session import actor, ctx, forbid_unless, handle_errors, login_required
 from web.validation import checked
 

@@ -6,8 +6,8 @@ from flask import render_template, request
 
 from packs.kazakhstan import prosecutor as kz_prosecutor
 from packs.kazakhstan.web import pages_bp as bp
+from packs.kazakhstan.web import schemas as k
 from packs.kazakhstan.web.forms import _run
-from web import schemas_kz as k
 from web.pages.session import actor, ctx, handle_errors, login_required
 
 

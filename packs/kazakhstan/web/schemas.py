@@ -6,8 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from packs.kazakhstan.models import ROADMAP_STAGES
 from packs.kazakhstan.prosecutor import MEASURES
-
-from .validation import REQUIRED, Body, Card, Choice, Code, Day, Flag, Integer, Items, Text, between
+from web.validation import REQUIRED, Body, Card, Choice, Code, Day, Flag, Integer, Items, Text, between
 
 CARD_TEXT = 2000
 
