@@ -71,7 +71,7 @@ def _world(url: str):
 
 
 def services_rate(url: str) -> tuple[float, list[float]]:
-    """Completions per second through services.actions.complete_task (one transaction each)."""
+    """Completions per second through services.appeals.actions.complete_task (one transaction each)."""
     ctx, people = _world(url)
     rates = []
     for _ in range(ROUNDS):

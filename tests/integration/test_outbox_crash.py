@@ -25,7 +25,7 @@ SENDER = """
 import sys
 from engine.db import Database
 from services.context import Context
-from services.outbox import send_pending
+from services.notify.outbox import send_pending
 from services.settings import Settings
 
 settings = Settings(database_url=sys.argv[1], smtp_host="127.0.0.1", smtp_port=int(sys.argv[2]),

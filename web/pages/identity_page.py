@@ -75,7 +75,7 @@ def oidc_callback(name: str):
                                     label=provider.label), 502)
     except oidc.SignInRejected as err:
         current_app.logger.warning("sign-in through %s rejected: %s", name, err.reason)
-        return _refused(provider, _("Вход не выполнен: %(reason)s.", reason=err.reason), status_of(err))
+        return _refused(provider, _("Вход не выполнен: %(reason)s.", reason=err.reason), err.status)
     except IdentityRefused as err:
         return _refused(provider, err.message, status_of(err))
     target = session.get("oidc_next", "")
