@@ -33,8 +33,12 @@ serve: install
 test: install
 	$(BIN)/python -m pytest -n $${KORIDOR_TEST_WORKERS:-auto} --dist worksteal
 
+## make lint: ruff, and radon: no function in services/, web/ or packs/ over cyclomatic complexity 20
+## (rank D or worse); the module-length limit (400 lines) is tests/unit/test_architecture.py's
 lint: install
-	$(BIN)/ruff check engine services web classifiers tests tools bench
+	$(BIN)/ruff check engine services web classifiers packs devdata tests tools bench
+	@complex="$$($(BIN)/radon cc --min D --show-complexity services web packs)"; \
+		if [ -n "$$complex" ]; then echo "cyclomatic complexity over 20:"; echo "$$complex"; exit 1; fi
 
 ## make bench: throughput and loop-cost figures (SQLite, PostgreSQL, raw SpiffWorkflow)
 bench: install

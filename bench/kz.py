@@ -11,10 +11,10 @@ from pathlib import Path
 
 from engine.dmn import parse_dmn
 from engine.migrate import upgrade
+from packs.kazakhstan.models import KzRoadmapTask
+from packs.kazakhstan.reports import monitoring_report, region_rating
+from services.analyst.green_corridor import score_with
 from services.context import Actor
-from services.kz_models import KzRoadmapTask
-from services.kz_reports import monitoring_report, region_rating
-from services.kz_scoring import score_with
 from services.models import Project
 from services.settings import Settings
 from web import create_app

@@ -16,9 +16,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
+from devdata import generate
 from engine.migrate import upgrade
-from services import dashboard, generate, registry, reports, spreadsheets
-from services.directory import actor_for
+from services.people.directory import actor_for
+from services.reports import appeals as reports
+from services.reports import dashboard, registry, spreadsheets
 from services.settings import Settings
 from web import create_app
 

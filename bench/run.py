@@ -23,10 +23,12 @@ from sqlalchemy import create_engine, select, text
 
 from engine.models import InboxTask
 from engine.specs import parse_diagram
-from services import actions, audit, inbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services import audit
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
+from services.people.directory import actor_for
 from services.settings import Settings
+from services.work import inbox
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 from web import create_app
 
@@ -69,7 +71,7 @@ def _world(url: str):
 
 
 def services_rate(url: str) -> tuple[float, list[float]]:
-    """Completions per second through services.actions.complete_task (one transaction each)."""
+    """Completions per second through services.appeals.actions.complete_task (one transaction each)."""
     ctx, people = _world(url)
     rates = []
     for _ in range(ROUNDS):

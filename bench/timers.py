@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from services.settings import Settings
-from services.timers import sweep
+from services.work.timers import sweep
 from tests.bulk_timers import create_overdue_appeals
 from tests.support import build_world
 from web import create_app

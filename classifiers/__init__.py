@@ -9,20 +9,11 @@ from classifiers.calendar import SUPPORTED_COUNTRIES, ProductionCalendar
 from classifiers.deadlines import Deadline, compute_deadline
 from classifiers.errors import InvalidClassifier, InvalidInput
 from classifiers.loader import classifier_from_dict
-from classifiers.packs import DEFAULT_PACK, PACKS, Pack, UnknownPack, get_pack
+from classifiers.packs import PACKS, Pack, UnknownPack, default_pack, get_pack, register
 from classifiers.scoring import MRP_BY_YEAR, green_corridor_score, project_pool
-from classifiers.taxonomy import (
-    AppealType,
-    Category,
-    Classifier,
-    Fact,
-    Subcategory,
-    UnknownFact,
-    load_classifier,
-)
+from classifiers.taxonomy import AppealType, Category, Classifier, Fact, Subcategory, UnknownFact, load_classifier
 
 __all__ = [
-    "DEFAULT_PACK",
     "MRP_BY_YEAR",
     "PACKS",
     "SUPPORTED_COUNTRIES",
@@ -40,8 +31,10 @@ __all__ = [
     "UnknownPack",
     "classifier_from_dict",
     "compute_deadline",
+    "default_pack",
     "get_pack",
     "green_corridor_score",
     "load_classifier",
     "project_pool",
+    "register",
 ]

@@ -1,7 +1,8 @@
 """ОКВЭД codes checked against a region's priority industries (a data file in the pack).
 
 Seed 000 item 2.2.4: the manager compares the investor's activities with the region's list of
-priority industries. The list is `workflows/classifiers/<pack>_priority_okved.json`; an industry
+priority industries. The list is a pack's data file (Leningrad:
+`workflows/classifiers/leningrad_priority_okved.json`, `Pack.priority_okved_file`); an industry
 matches a code that starts with one of its prefixes (``"10"`` matches ``10.11``).
 """
 
@@ -11,8 +12,6 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from classifiers.packs import CLASSIFIER_DIR
 
 OKVED_RE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
 
@@ -57,10 +56,9 @@ def parse_okved(value: str) -> tuple[list[str], str | None]:
     return list(dict.fromkeys(codes)), None
 
 
-def load_priority_list(pack: str, directory: Path = CLASSIFIER_DIR) -> PriorityList | None:
-    """The pack's priority industries, or None when the pack has no such file."""
-    path = directory / f"{pack}_priority_okved.json"
-    if not path.exists():
+def load_priority_list(path: Path | None) -> PriorityList | None:
+    """The priority industries in `path`, or None when the pack has no such file."""
+    if path is None or not path.exists():
         return None
     raw = json.loads(path.read_text(encoding="utf-8"))
     return PriorityList(raw.get("title", ""),

@@ -40,10 +40,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("cancelled", "Отмена", "passive", None, months=12, cadence="раз в год"),
 )
 BY_CODE = {s.code: s for s in STAGES}
-FIRST_STAGE = "site_selection"  # a project accepted for support starts with choosing its site
 PHASES = {"pre_investment": "Предынвестиционный этап", "investment": "Инвестиционный этап",
           "operation": "Эксплуатационный этап"}
-GROUPS = {"active": "Активная стадия", "passive": "Пассивная стадия"}
 
 
 def shift_months(moment: datetime, months: int) -> datetime:

@@ -280,9 +280,7 @@ def load_classifier(path: str | Path) -> Classifier:
             gives its place in the file), an unknown appeal type, a duplicate code.
         FileNotFoundError: no such file.
     """
-    from classifiers.loader import (
-        read_classifier_file,
-    )  # the parser builds these classes
+    from classifiers.loader import read_classifier_file
 
     return read_classifier_file(Path(path))
 

@@ -33,7 +33,7 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
 from SpiffWorkflow.dmn.parser.DMNParser import DMNParser
 from sqlalchemy import select
 
-from .errors import DiagramRejected, NotFound, ValidationFailed
+from .errors import DiagramRejected, InvalidInput, NotFound
 from .expressions import SafeScriptEngine, UnsafeExpression, compile_expression
 from .lint import Problem, load_xml
 from .models import ProcessDefinition
@@ -193,7 +193,7 @@ def decide(loaded: LoadedDecisions, decision_id: str, data: Mapping[str, Any]) -
     matches), a COLLECT table a list per output. Expressions run in the safe evaluator."""
     decision = loaded.decisions.get(decision_id)
     if decision is None:
-        raise ValidationFailed(f"В модели '{loaded.model_id}' нет решения '{decision_id}'")
+        raise InvalidInput(f"В модели '{loaded.model_id}' нет решения '{decision_id}'")
     engine = SafeScriptEngine()
     spec = SimpleNamespace(bpmn_name=decision_id, name=decision_id, bpmn_id=decision_id)
     workflow = SimpleNamespace(script_engine=engine, spec=SimpleNamespace(file=loaded.filename))
@@ -202,7 +202,7 @@ def decide(loaded: LoadedDecisions, decision_id: str, data: Mapping[str, Any]) -
     try:
         return dict(DMNEngine(decision.decisionTables[0]).result(task))
     except Exception as err:  # noqa: BLE001 - an evaluation failure is the table's problem
-        raise ValidationFailed(f"Ошибка в таблице решений '{decision_id}': {err}") from err
+        raise InvalidInput(f"Ошибка в таблице решений '{decision_id}': {err}") from err
 
 
 class DecisionCache:

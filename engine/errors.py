@@ -1,11 +1,13 @@
-"""Errors raised by the engine layer; web/errors.py maps them to HTTP once."""
+"""The engine's own errors: what went wrong in a process, without any notion of HTTP.
+
+The services raise theirs (services/errors.py); web/errors.py maps both to HTTP once, the CLI and
+the pages show their message.
+"""
 from __future__ import annotations
 
 
-class KoridorError(Exception):
-    """Base of every typed error; `message` is shown to the user."""
-
-    status = 400
+class EngineError(Exception):
+    """Base of the engine's errors; `message` is shown to the user, `errors` names the details."""
 
     def __init__(self, message: str, errors: dict | None = None):
         super().__init__(message)
@@ -13,31 +15,25 @@ class KoridorError(Exception):
         self.errors = errors or {}
 
 
-class NotFound(KoridorError):
-    status = 404
+class NotFound(EngineError):
+    """No such process, version, instance, task or decision."""
 
 
-class NotPermitted(KoridorError):
-    status = 403
+class InvalidTransition(EngineError):
+    """The action is not possible in the current state (the task is done or no longer ready)."""
 
 
-class InvalidTransition(KoridorError):
-    """The action is not possible in the current state (task done, wrong action)."""
-
-    status = 409
+class ConcurrentUpdate(EngineError):
+    """Somebody changed the same process instance (or history chain) meanwhile."""
 
 
-class ConcurrentUpdate(KoridorError):
-    """Somebody changed the same process instance meanwhile."""
-
-    status = 409
+class InvalidInput(EngineError):
+    """An action the task does not declare, or data a process or decision table cannot work with."""
 
 
-class ValidationFailed(KoridorError):
-    status = 422
+class DiagramRejected(EngineError):
+    """An uploaded diagram or decision model failed parsing or validation; `errors` lists every problem."""
 
 
-class DiagramRejected(KoridorError):
-    """An uploaded diagram failed parsing or validation; `errors` lists every problem."""
-
-    status = 422
+class ReplayFailed(EngineError):
+    """The history cannot be replayed (a record names a version or task that is not there)."""

@@ -22,7 +22,9 @@ The caller passes the allow-lists in `LintRules`; a rule whose list is None is s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -76,6 +78,9 @@ class LintRules:
     roles: frozenset[str] | None = None
     statuses: frozenset[str] | None = None
     operations: frozenset[str] | None = None
+    # the caller's check of each parsed user task (its step and actions against the services' step
+    # registry): the problems it names are refused like the others, under the task's id
+    task_check: Callable[[Any], list[str]] | None = None
 
 
 @dataclass(frozen=True)

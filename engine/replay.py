@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .errors import KoridorError
+from .errors import EngineError, ReplayFailed
 from .inbox import LIVE
 from .models import HistoryEvent, InboxTask, ProcessDefinition, ProcessInstance, Timer
 from .runtime import SYSTEM, ProcessEngine, _all_tasks, _Run
@@ -179,8 +179,8 @@ def _replay(session: Session, engine: ProcessEngine, instance_id: int, definitio
                 result.differences.append(f"шаг {index} (событие #{event.id}, {event.action}): {mismatch}")
             try:
                 run = _apply(engine, loaded, row, run, record, event.at, observe, path)
-            except (KoridorError, WorkflowException, KeyError, TypeError) as err:
-                message = err.message if isinstance(err, KoridorError) else f"{type(err).__name__}: {err}"
+            except (EngineError, WorkflowException, KeyError, TypeError) as err:
+                message = err.message if isinstance(err, EngineError) else f"{type(err).__name__}: {err}"
                 result.differences.append(f"шаг {index} (событие #{event.id}, {event.action}): "
                                           f"движок не принял запись: {message}")
                 broken = True
@@ -216,7 +216,7 @@ def _migrate(session: Session, engine: ProcessEngine, run: _Run, event, definiti
     target = session.scalar(select(ProcessDefinition.id).where(
         ProcessDefinition.process_id == process_id, ProcessDefinition.version == (event.data or {}).get("version_to")))
     if target is None:
-        raise KoridorError("версия, на которую перенесён процесс, не найдена")
+        raise ReplayFailed("версия, на которую перенесён процесс, не найдена")
     new = engine._spec(session, target)
     run.engine.now = None  # the migration fires no timer
     run.workflow = move_workflow(run.workflow, new, run.engine)
@@ -242,12 +242,12 @@ def _apply(engine: ProcessEngine, loaded, row: _Row, run: _Run | None, record: d
     op = record.get("op")
     if op == "start":
         if run is not None:
-            raise KoridorError("второй запуск процесса")
+            raise ReplayFailed("второй запуск процесса")
         run = engine._new_run(row, loaded, record["data"], at)  # type: ignore[arg-type]
         engine._advance(run, SYSTEM, at, observe)
         return run
     if run is None:
-        raise KoridorError("шаг до запуска процесса")
+        raise ReplayFailed("шаг до запуска процесса")
     run.status_changes = []
     run.engine.effects.clear()
     run.engine.now = at
@@ -255,13 +255,13 @@ def _apply(engine: ProcessEngine, loaded, row: _Row, run: _Run | None, record: d
         task = next((t for t in _all_tasks(run.workflow) if t.state == TaskState.READY and t.task_spec.manual
                      and t.task_spec.bpmn_id == record["task"]), None)
         if task is None:
-            raise KoridorError(f"задача {record['task']} не ожидает выполнения")
+            raise ReplayFailed(f"задача {record['task']} не ожидает выполнения")
         engine._run_human(run, task, record["action"], dict(record["fields"]), dict(record["extra"]))
         path.append((record["task"], record["action"]))
     elif op == "data":
         engine.apply_data(run, dict(record["data"]))
     elif op != "timer":
-        raise KoridorError(f"неизвестная операция {op!r}")
+        raise ReplayFailed(f"неизвестная операция {op!r}")
     engine._advance(run, SYSTEM, at, observe)
     return run
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import state as state_io
 from .dmn import DecisionCache
-from .errors import ConcurrentUpdate, InvalidTransition, NotFound, ValidationFailed
+from .errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
 from .inbox import Assigned, live_rows, sync_inbox, sync_timers
@@ -59,7 +59,6 @@ class RunResult:
     completed: bool
     effects: list[Effect] = field(default_factory=list)
     ready: list[ReadyTask] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
     assigned: list[Assigned] = field(default_factory=list)  # open inbox rows named to someone, not delegated
 
 
@@ -179,7 +178,7 @@ class ProcessEngine:
         human = run.loaded.human_tasks[task.task_spec.bpmn_id]
         spec = human.actions.get(action)
         if spec is None:
-            raise ValidationFailed("Недопустимое действие",
+            raise InvalidInput("Недопустимое действие",
                                    {"action": [f"допустимо: {', '.join(human.actions)}"]})
         task.data.update(fields)
         task.data.update(extra)
@@ -190,7 +189,7 @@ class ProcessEngine:
         try:
             task.run()
         except WorkflowException as err:
-            raise ValidationFailed(f"Ошибка процесса: {err}") from err
+            raise InvalidInput(f"Ошибка процесса: {err}") from err
         return human.bpmn_id
 
     def fire_timer(self, session: Session, instance_id: int, task_uuid: str, now: datetime) -> RunResult | None:
@@ -224,10 +223,6 @@ class ProcessEngine:
         for task in _all_tasks(run.workflow):
             if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
                 task.data.update({k: v for k, v in data.items() if k in task.data})
-
-    def ready_tasks(self, session: Session, instance_id: int) -> list[ReadyTask]:
-        run = self._load(session, instance_id, None, lock=False)
-        return self._ready(run)
 
     def data(self, session: Session, instance_id: int) -> dict[str, Any]:
         """The process data as the latest task sees it (read-only)."""
@@ -279,7 +274,7 @@ class ProcessEngine:
                            if t.state == TaskState.READY):
                     break
         except WorkflowException as err:
-            raise ValidationFailed(f"Ошибка процесса: {err}") from err
+            raise InvalidInput(f"Ошибка процесса: {err}") from err
         state_io.prune(run.workflow)
 
     @staticmethod
@@ -351,9 +346,8 @@ class ProcessEngine:
             except StaleDataError as err:
                 raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
         self.live.put_after_commit(session, row, run.workflow)
-        data = dict(run.workflow.last_task.data) if run.workflow.last_task else {}
-        return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status, completed,
-                         list(run.engine.effects), ready, data, assigned)
+        return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status,
+                         completed, list(run.engine.effects), ready, assigned)
 
 
 def _all_tasks(workflow: BpmnWorkflow):

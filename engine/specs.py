@@ -177,6 +177,9 @@ def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules |
         raise DiagramRejected("Диаграмма не прошла проверку", {"file": [str(p) for p in problems]})
     loaded = LoadedSpec(process_id, hashlib.sha256(xml).hexdigest(), spec, subs)
     problems += _inspect(loaded, root, reported)
+    if rules is not None and rules.task_check is not None:
+        for task in loaded.human_tasks.values():
+            problems += [Problem(task.bpmn_id, line_of(root, task.bpmn_id), msg) for msg in rules.task_check(task)]
     use_engine_clock(loaded)
     if problems:
         raise DiagramRejected("Диаграмма нарушает соглашения Koridor", {"file": [str(p) for p in problems]})

@@ -4,9 +4,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import engine.models  # noqa: F401
+import packs
 import services.models  # noqa: F401  (registers the domain tables)
 from engine.db import Base
-import engine.models  # noqa: F401
+
+packs.install()  # the packs' own tables (packs/kazakhstan/models.py) register with the metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

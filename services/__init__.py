@@ -1,3 +1,3 @@
 """Use cases: intake, moderation, execution, rating, queries, exports, timers."""
 
-from . import onboarding as _onboarding  # noqa: E402,F401  (registers the "registration" subject)
+from services.projects import onboarding as _onboarding  # noqa: E402,F401  (registers the "registration" subject)

@@ -16,14 +16,14 @@ from sqlalchemy import select
 
 from engine.audit import ChainReport, verify_chains
 from engine.db import Database
-from engine.errors import NotFound, NotPermitted
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.replay import BATCH, ReplayResult, replay_instance, replay_instances
 from engine.runtime import ProcessEngine
+from services.analyst.diagrams import flow_graph, path_of
+from services.appeals.appeal import STATUS_RU, load_visible
+from services.errors import NotFound, NotPermitted
 
-from .appeals import STATUS_RU, load_visible
 from .context import Actor, Context
-from .diagrams import flow_graph, path_of
 from .models import Appeal
 
 REPLAY_ROLES = ("auditor", "admin", "head")

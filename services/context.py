@@ -14,6 +14,7 @@ from engine.db import Database
 from engine.runtime import ProcessEngine
 
 from .settings import Settings
+from .steps import StepRegistry
 
 
 def utcnow() -> datetime:
@@ -45,6 +46,11 @@ class Context:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.pack.timezone)
 
+    @cached_property
+    def steps(self) -> StepRegistry:
+        """The active pack's step registry (services/steps.py)."""
+        return StepRegistry(self.pack.steps)
+
     def calendar(self, overrides: dict | None = None) -> ProductionCalendar:
         return ProductionCalendar(self.pack.country, overrides)
 
@@ -61,6 +67,3 @@ class Actor:
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
-
-
-SYSTEM_ACTOR = Actor("system", "Система", ("system",), "", "")

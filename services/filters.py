@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from engine.errors import ValidationFailed
+from services.errors import ValidationFailed
 
 DATES = ("from", "to")
 

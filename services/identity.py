@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import KoridorError, ValidationFailed
+from services.errors import KoridorError, ValidationFailed
 
 from .context import Context
 from .identity_config import Provider
@@ -33,7 +33,6 @@ from .models import Organisation, User
 class IdentityRefused(KoridorError):
     """The provider's user may not sign in to Koridor (HTTP 403); no account is created."""
 
-    status = 403
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from classifiers.inn import bin_problem, inn_problem
 from classifiers.ogrn import ogrn_problem
-from engine.errors import InvalidTransition, ValidationFailed
+from services.errors import InvalidTransition, ValidationFailed
 
 from .models import Organisation, User
 

@@ -60,7 +60,7 @@ class Project(Base):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pack: Mapped[str] = mapped_column(String(40), default="leningrad", index=True)
+    pack: Mapped[str] = mapped_column(String(40), index=True)  # the pack whose path created it
     name: Mapped[str] = mapped_column(String(500))
     company_org: Mapped[str | None] = mapped_column(String(64), index=True)
     company_name: Mapped[str | None] = mapped_column(String(500))
@@ -245,7 +245,7 @@ class Absence(Base):
 class Registration(Base):
     """An investor's registration request and support application (seed 000 section 2).
 
-    The onboarding process (workflows/bpmn/onboarding.bpmn) follows it from the legal data to the
+    The onboarding process (workflows/bpmn/leningrad/onboarding.bpmn) follows it from the legal data to the
     project it creates; `application` is the project passport draft the investor filed.
     """
 
@@ -320,4 +320,3 @@ class ProjectTask(Base):
 
 
 from .identity_models import SignupRequest, UserIdentity  # noqa: E402,F401  (sign-in tables register with the metadata)
-from .kz_models import KzMessage, KzProsecutorCase, KzRoadmapTask, MrpRate  # noqa: E402,F401  (Kazakhstan tables register with the metadata)

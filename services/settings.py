@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'koridor.db'}"
-    pack: str = "leningrad"
+    pack: str = ""  # a registered pack code (packs/); empty: the default pack
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     token_ttl_seconds: int = 12 * 3600
     rating_period_days: int = 14  # investor silence: days after the answer without a rating → closed by the system
@@ -49,7 +49,7 @@ class Settings:
         env = os.environ
         values = {
             "database_url": env.get("KORIDOR_DATABASE_URL") or cls.database_url,
-            "pack": env.get("KORIDOR_PACK", "leningrad"),
+            "pack": env.get("KORIDOR_PACK", ""),
             "rating_period_days": int(env.get("KORIDOR_RATING_PERIOD_DAYS", "14")),
             "smtp_host": env.get("KORIDOR_SMTP_HOST", ""),
             "smtp_port": int(env.get("KORIDOR_SMTP_PORT", "25")),

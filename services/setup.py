@@ -5,46 +5,35 @@ from datetime import datetime, time
 
 from sqlalchemy import select
 
+from classifiers.packs import BPMN_DIR
 from engine.migrate import upgrade
+from services.analyst.process_models import deploy_process_model, list_process_models
+from services.appeals.actions import complete_task
+from services.appeals.intake import submit_appeal
+from services.people.directory import actor_for, add_org, add_user
+from services.projects.onboarding import submit_registration
+from services.projects.project import list_projects, update_project
+from services.projects.work import add_meeting
+from services.work.inbox import list_tasks
 
-from .actions import complete_task
 from .context import Context
-from .directory import actor_for, add_org, add_user
-from .inbox import list_tasks
-from .intake import submit_appeal
-from .kz_demo import load_kz_demo
-from .kz_scoring import ensure_mrp_defaults
 from .models import Organisation, User
-from .onboarding import submit_registration
-from .process_models import deploy_process_model, list_process_models
-from .project_work import add_meeting
-from .projects import list_projects, update_project
-from .settings import ROOT
 
-BPMN_DIR = ROOT / "workflows" / "bpmn"
-# Each pack's diagrams; the Leningrad appeal lifecycle is the shared base, Moscow has its own (seed 004).
-PACK_DIAGRAMS = {"leningrad": ("appeal.bpmn", "onboarding.bpmn"), "moscow": ("moscow_appeal.bpmn",),
-                 "kazakhstan": ("appeal.bpmn", "kz_project.bpmn")}
-# A pack's own file deployed under a shared process id (the services start process `appeal`).
-DIAGRAM_PROCESS = {"moscow_appeal.bpmn": "appeal"}
-DMN_DIR = ROOT / "workflows" / "dmn"
-# Decision models (DMN) every pack deploys: POST /api/v1/green-corridor/score evaluates green_corridor.
-PACK_DECISIONS = ("green_corridor.dmn",)
 DEMO_PASSWORD = "koridor-demo"
 
 
 def init_system(ctx: Context) -> list[dict]:
-    """Create or upgrade the schema and deploy the pack's diagrams (idempotent)."""
+    """Create or upgrade the schema and deploy the pack's diagrams and decision models (idempotent)."""
     upgrade(ctx.settings.database_url)
     deployed = []
     current = {m["process_id"] for m in list_process_models(ctx)}
-    paths = [BPMN_DIR / name for name in PACK_DIAGRAMS[ctx.pack.code]] + [DMN_DIR / name for name in PACK_DECISIONS]
-    for path in paths:
-        name = path.name
-        if DIAGRAM_PROCESS.get(name, path.stem) in current:  # never replace what an analyst deployed since
+    for path in (*ctx.pack.diagrams, *ctx.pack.decisions):
+        if path.stem in current:  # never replace what an analyst deployed since
             continue
+        name = path.relative_to(BPMN_DIR if path.is_relative_to(BPMN_DIR) else path.parent).as_posix()
         deployed.append(deploy_process_model(ctx, None, path.read_bytes(), name))
-    ensure_mrp_defaults(ctx)
+    if ctx.pack.on_init:
+        ctx.pack.on_init(ctx)
     return deployed
 
 
@@ -78,10 +67,13 @@ DEMO_USERS = [
 
 
 def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
-    """Demo organisations, users and appeals in several states; returns (login, password, roles)."""
+    """Demo organisations, users and appeals in several states; returns (login, password, roles).
+
+    A pack without a demo world of its own (Leningrad, Moscow) gets the agency, executors and
+    appeals of seed 001 below."""
     init_system(ctx)
-    if ctx.pack.code == "kazakhstan":  # seed 003's agencies, the project path and a request
-        return load_kz_demo(ctx, DEMO_PASSWORD)
+    if ctx.pack.demo:  # the pack's own demo world (Kazakhstan: seed 003's agencies and the project path)
+        return ctx.pack.demo(ctx, DEMO_PASSWORD)
     with ctx.db.unit_of_work() as uow:
         existing = {o for o in uow.session.scalars(select(Organisation.code))}
         users = {u for u in uow.session.scalars(select(User.login))}
@@ -97,7 +89,7 @@ def load_demo(ctx: Context) -> list[tuple[str, str, str]]:
         if login not in users:
             add_user(ctx, login, DEMO_PASSWORD, roles, org, name, email, "+7 (921) 123-45-67")
     if fresh:
-        project_id = _demo_projects(ctx) if "onboarding.bpmn" in PACK_DIAGRAMS[ctx.pack.code] else None
+        project_id = _demo_projects(ctx) if ctx.pack.runs("onboarding") else None
         _demo_appeals(ctx, project_id)
     return [(login, DEMO_PASSWORD, ",".join(roles)) for login, roles, *_ in DEMO_USERS]
 

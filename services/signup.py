@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from engine.errors import InvalidTransition, KoridorError, NotFound, ValidationFailed
+from services.errors import InvalidTransition, KoridorError, NotFound, ValidationFailed
+from services.notify.mail import render
 
 from .context import Context
 from .identity_models import SignupRequest
 from .investor_accounts import LOGIN, check_company, check_person, create_investor, email_taken
-from .mail import render
 from .models import Organisation, OutboxMessage, User
 
 PER_ADDRESS_PER_DAY = 3
@@ -32,13 +32,11 @@ MIN_PASSWORD = 8
 class TooManySignups(KoridorError):
     """Too many confirmation letters to one address (HTTP 429)."""
 
-    status = 429
 
 
 class LinkExpired(KoridorError):
     """The confirmation link is past its time (HTTP 410)."""
 
-    status = 410
 
 
 def _hash(token: str) -> str:

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from engine.models import InboxTask
-from services.actions import complete_task
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals.actions import complete_task
+from services.appeals.intake import submit_appeal
 from services.models import Appeal
-from services.timers import fire_due_timers
+from services.people.directory import actor_for
+from services.work.timers import fire_due_timers
 from tests.support import COMPANY, FACT_CONSULTATION, FACT_PROBLEM
 
 LOGINS = ("investor", "operator", "moderator", "head", "kdh_manager", "tosno_manager")

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+import packs
 from engine.migrate import upgrade
 from services.settings import Settings
 from web import create_app
 
 pytest_plugins = ["tests.oidc_support"]  # the OpenID provider and Koridor beside it (sign-in tests)
+packs.install()  # the registry the composition root fills; unit tests read it directly
+
 POSTGRES_URL = os.environ.get("KORIDOR_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

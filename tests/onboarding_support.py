@@ -2,7 +2,7 @@
 registration driven through the API."""
 from __future__ import annotations
 
-from services import directory
+from services.people import directory
 from tests.support import PASSWORD, Api, build_world
 
 OGRN_TRIA = "1027700132195"

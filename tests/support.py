@@ -7,8 +7,8 @@ from typing import Any
 
 from werkzeug.security import generate_password_hash
 
-from services import directory
 from services.models import User
+from services.people import directory
 from services.settings import Settings
 from services.setup import init_system
 from web import create_app

@@ -250,11 +250,16 @@ def regenerate(text: str) -> str:
     return result
 
 
-def use_layout(stem: str) -> None:
-    """Another diagram's tables live in tools/layout_<stem>.py (POOL_W, LANES, NODES, EDGES, LABELS)."""
-    if stem == DEFAULT_FILE.stem:
+def use_layout(path: Path) -> None:
+    """Another diagram's tables live in tools/layout_<stem>.py, for a pack's own diagram
+    (workflows/bpmn/<pack>/<stem>.bpmn) in tools/layout_<pack>_<stem>.py if there is one (POOL_W,
+    LANES, NODES, EDGES, LABELS)."""
+    if path.resolve() == DEFAULT_FILE:
         return
     import importlib.util
+    stem = path.stem
+    if path.resolve().parent != DEFAULT_FILE.parent and Path(__file__).with_name(f"layout_{path.parent.name}_{stem}.py").exists():
+        stem = f"{path.parent.name}_{stem}"
     spec = importlib.util.spec_from_file_location(f"layout_{stem}", Path(__file__).with_name(f"layout_{stem}.py"))
     if spec is None or not Path(spec.origin).exists():
         raise LayoutError(f"no layout tables: tools/layout_{stem}.py")
@@ -268,7 +273,7 @@ def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "--check"]
     path = Path(args[0]) if args else DEFAULT_FILE
     try:
-        use_layout(path.stem)
+        use_layout(path)
     except LayoutError as exc:
         print(f"bpmn_layout: {path}: {exc}", file=sys.stderr)
         return 2

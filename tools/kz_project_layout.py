@@ -1,4 +1,4 @@
-"""Regenerate the diagram interchange of workflows/bpmn/kz_project.bpmn with tools/bpmn_layout.py.
+"""Regenerate the diagram interchange of workflows/bpmn/kazakhstan/kz_project.bpmn with tools/bpmn_layout.py.
 
 The drawing rules are bpmn_layout's; this file only holds the Kazakhstan process's tables (lanes,
 node centres, steered flows). Rerun after changing the process:
@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bpmn_layout  # noqa: E402
 
-FILE = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "kz_project.bpmn"
+FILE = Path(__file__).resolve().parents[1] / "workflows" / "bpmn" / "kazakhstan" / "kz_project.bpmn"
 POOL_W = 2100
 LANES = {"Lane_initiator": 200, "Lane_local_exec": 240, "Lane_investor": 160, "Lane_chamber": 200,
          "Lane_authorized_body": 260}

@@ -1,4 +1,4 @@
-"""Layout tables of workflows/bpmn/moscow_appeal.bpmn for tools/bpmn_layout.py (same meaning as there).
+"""Layout tables of workflows/bpmn/moscow/appeal.bpmn for tools/bpmn_layout.py (same meaning as there).
 
 Moscow region (seed 004): ЦУР moderation with the three routing algorithms, the first response of a
 complex consultation, the sequential parts of several agencies or municipalities, then the shared

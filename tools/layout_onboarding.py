@@ -1,4 +1,4 @@
-"""Layout tables of workflows/bpmn/onboarding.bpmn for tools/bpmn_layout.py (same meaning as there)."""
+"""Layout tables of workflows/bpmn/leningrad/onboarding.bpmn for tools/bpmn_layout.py (same meaning as there)."""
 
 POOL_W = 1000
 LANES = {"Lane_investor": 200, "Lane_deputy_director": 260, "Lane_manager": 280}

@@ -1,12 +1,15 @@
 """Flask app factory: the one composition root (engine, sessions, services)."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask.json.provider import DefaultJSONProvider
 
+import packs
+from classifiers.packs import Pack
 from engine.db import Database
 from engine.runtime import ProcessEngine
 from services.context import Context, utcnow
@@ -30,6 +33,7 @@ class IsoJSONProvider(DefaultJSONProvider):
 
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
     """Build the app for `settings` (default: from the environment)."""
+    packs.install()
     settings = settings or Settings.from_env()
     Flask.json_provider_class = IsoJSONProvider
     app = Flask(__name__)
@@ -50,10 +54,22 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     init_oidc(app, settings.oidc_providers)
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
+    register_pack_web(app, ctx.pack)
     register_error_handlers(app)
 
     @app.get("/healthz")
     def healthz():
-        return {"status": "ok", "pack": settings.pack}
+        return {"status": "ok", "pack": ctx.pack.code}
 
     return app
+
+
+def register_pack_web(app: Flask, pack: Pack) -> None:
+    """The active pack's own templates, routes and pages (other packs' routes are not served)."""
+    if pack.templates:
+        app.register_blueprint(Blueprint(f"{pack.code}_templates", __name__, template_folder=str(pack.templates)))
+    if pack.web:
+        module = importlib.import_module(pack.web)
+        for blueprint in module.blueprints():
+            app.register_blueprint(blueprint)
+        app.config["KORIDOR_PACK_NAV"] = getattr(module, "NAV", None)

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from services.context import Actor, Context
-from services.directory import AuthenticationFailed, authenticate
+from services.people.directory import AuthenticationFailed, authenticate
 
 
 def ctx() -> Context:

@@ -137,23 +137,25 @@ def render_svg(xml: bytes | str, done: set[str], current: set[str], counts: dict
     root = parse(xml)
     elements = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str)
                 and el.tag.startswith(f"{{{BPMN}}}") and el.get("id")}
-    plane = root.find(f".//{{{BPMNDI}}}BPMNPlane")
-    counts, cv, shapes, edges, extent = counts or {}, _Canvas(lang), [], [], []
-    for di in plane if plane is not None else []:
-        ref = di.get("bpmnElement")
-        if ref not in elements or not isinstance(di.tag, str):
-            continue
-        label = _box(di.find(f"{{{BPMNDI}}}BPMNLabel/{{{DC}}}Bounds"))
-        if di.tag == f"{{{BPMNDI}}}BPMNShape" and (box := _box(di.find(f"{{{DC}}}Bounds"))):
-            shapes.append((elements[ref], box, label, di.get("isExpanded") == "true"))
-            extent += [box] + ([label] if label else [])
-        elif di.tag == f"{{{BPMNDI}}}BPMNEdge":
-            points = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in di.findall(f"{{{DI}}}waypoint")]
-            if len(points) >= 2:
-                edges.append((elements[ref], points, label))
-                extent += [Box(x, y, 0, 0) for x, y in points] + ([label] if label else [])
+    counts, cv = counts or {}, _Canvas(lang)
+    shapes, edges, extent = _layout(root, elements)
     if not extent:
         raise DiagramRejected("В диаграмме нет координат фигур (BPMNDiagram)", {"file": ["BPMNDiagram"]})
+    svg = _frame(cv, elements, shapes, extent, done, current, legend)
+
+    layers = {name: cv.el(svg, "g", class_=f"bpmn-{name}")
+              for name in ("pools", "containers", "flows", "nodes", "boundary", "labels")}
+    for el, box, label, expanded in shapes:
+        node_id = el.get("id")
+        status = "current" if node_id in current else "done" if node_id in done else "todo"
+        _shape(cv, layers, el, box, label, expanded, status, counts.get(node_id, 0))
+    _edges(cv, layers, edges, done, current)
+    return etree.tostring(svg, encoding="unicode")
+
+
+def _frame(cv: _Canvas, elements: dict, shapes: list, extent: list, done: set[str], current: set[str],
+           legend: bool):
+    """The <svg> root: its box, title and description (what is done, what is current), arrow markers, legend."""
     x0, y0 = min(b.x for b in extent) - 20, min(b.y for b in extent) - 20 - (LEGEND_H if legend else 0)
     x1, y1 = max(b.x + b.w for b in extent) + 20, max(b.y + b.h for b in extent) + 20
     names = [el.get("name") for el in elements.values() if etree.QName(el).localname in ("process", "participant")]
@@ -176,29 +178,53 @@ def render_svg(xml: bytes | str, done: set[str], current: set[str], counts: dict
         cv.el(marker, "path", d="M0,0 L10,5 L0,10 z", fill=stroke)
     if legend:
         _legend(cv, x0 + 20, y0 + 10)
+    return svg
 
-    layers = {name: cv.el(svg, "g", class_=f"bpmn-{name}")
-              for name in ("pools", "containers", "flows", "nodes", "boundary", "labels")}
-    for el, box, label, expanded in shapes:
-        kind, node_id = etree.QName(el).localname, el.get("id")
-        status = "current" if node_id in current else "done" if node_id in done else "todo"
-        if kind in ("participant", "lane"):
-            _pool(cv, layers["pools"], el, box, kind)
-        elif kind in CONTAINERS and expanded:
-            _container(cv, layers["containers"], el, box, status)
-        elif kind in EVENTS:
-            layer = layers["boundary" if kind == "boundaryEvent" else "nodes"]
-            _event(cv, layer, layers["labels"], el, box, label, kind, status)
-        elif kind in GATEWAYS:
-            _gateway(cv, layers["nodes"], layers["labels"], el, box, label, kind, status)
-        elif kind not in ("textAnnotation", "dataObjectReference", "dataStoreReference", "group"):
-            _task(cv, layers["nodes"], el, box, kind, status, counts.get(node_id, 0))
+
+
+def _edges(cv: _Canvas, layers: dict, edges: list, done: set[str], current: set[str]) -> None:
+    """The sequence flows, the taken ones marked done (those the replay names, else those between done nodes)."""
     explicit = {e.get("id") for e, _p, _l in edges} & set(done)
     for el, points, label in edges:
         source, target = el.get("sourceRef"), el.get("targetRef")
         taken = el.get("id") in explicit if explicit else source in done and (target in done or target in current)
         _flow(cv, layers["flows"], layers["labels"], el, points, label, "done" if taken else "todo")
-    return etree.tostring(svg, encoding="unicode")
+
+
+def _layout(root, elements: dict) -> tuple[list, list, list]:
+    """The diagram interchange: shapes (element, box, label box, expanded), edges (element, waypoints, label
+    box) and every box, for the extent."""
+    plane = root.find(f".//{{{BPMNDI}}}BPMNPlane")
+    shapes, edges, extent = [], [], []
+    for di in plane if plane is not None else []:
+        ref = di.get("bpmnElement")
+        if ref not in elements or not isinstance(di.tag, str):
+            continue
+        label = _box(di.find(f"{{{BPMNDI}}}BPMNLabel/{{{DC}}}Bounds"))
+        if di.tag == f"{{{BPMNDI}}}BPMNShape" and (box := _box(di.find(f"{{{DC}}}Bounds"))):
+            shapes.append((elements[ref], box, label, di.get("isExpanded") == "true"))
+            extent += [box] + ([label] if label else [])
+        elif di.tag == f"{{{BPMNDI}}}BPMNEdge":
+            points = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in di.findall(f"{{{DI}}}waypoint")]
+            if len(points) >= 2:
+                edges.append((elements[ref], points, label))
+                extent += [Box(x, y, 0, 0) for x, y in points] + ([label] if label else [])
+    return shapes, edges, extent
+
+
+def _shape(cv: _Canvas, layers: dict, el, box: Box, label, expanded: bool, status: str, count: int) -> None:
+    kind = etree.QName(el).localname
+    if kind in ("participant", "lane"):
+        _pool(cv, layers["pools"], el, box, kind)
+    elif kind in CONTAINERS and expanded:
+        _container(cv, layers["containers"], el, box, status)
+    elif kind in EVENTS:
+        layer = layers["boundary" if kind == "boundaryEvent" else "nodes"]
+        _event(cv, layer, layers["labels"], el, box, label, kind, status)
+    elif kind in GATEWAYS:
+        _gateway(cv, layers["nodes"], layers["labels"], el, box, label, kind, status)
+    elif kind not in ("textAnnotation", "dataObjectReference", "dataStoreReference", "group"):
+        _task(cv, layers["nodes"], el, box, kind, status, count)
 
 
 def _legend(cv: _Canvas, x: float, y: float) -> None:

@@ -7,11 +7,12 @@ import time
 
 import click
 
-from engine.errors import KoridorError
-from services import directory, setup
+from services import setup
+from services.errors import TYPED
 from services.identity_config import ConfigError, load_providers
-from services.scheduler import build_scheduler
-from services.timers import fire_due_timers, sweep
+from services.people import directory
+from services.work.scheduler import build_scheduler
+from services.work.timers import fire_due_timers, sweep
 
 from . import create_app
 
@@ -20,7 +21,7 @@ def _ctx():
     return create_app().extensions["koridor"]
 
 
-def _fail(err: KoridorError) -> None:
+def _fail(err) -> None:
     click.echo(f"Ошибка: {err.message}", err=True)
     for field, problems in err.errors.items():
         click.echo(f"  {field}: {'; '.join(map(str, problems))}", err=True)
@@ -60,7 +61,7 @@ def orgs() -> None:
 def orgs_add(code: str, name: str, kind: str, inn: str | None, ogrn: str | None) -> None:
     try:
         directory.add_org(_ctx(), code, name, kind, inn, ogrn)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     click.echo(f"Организация {code} добавлена")
 
@@ -81,7 +82,7 @@ def users_add(login: str, password: str, roles: tuple[str, ...], org: str, name:
               email: str | None) -> None:
     try:
         directory.add_user(_ctx(), login, password, list(roles), org, name, email)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     click.echo(f"Пользователь {login} добавлен")
 

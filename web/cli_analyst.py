@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from engine.errors import KoridorError
-from services import process_models, simulation
+from services.analyst import process_models, simulation
+from services.errors import TYPED
 
 
 def _ctx():
@@ -21,7 +21,7 @@ def _ctx():
     return create_app().extensions["koridor"]
 
 
-def _fail(err: KoridorError) -> None:
+def _fail(err) -> None:
     click.echo(f"Ошибка: {err.message}", err=True)
     for field, problems in err.errors.items():
         for problem in problems:
@@ -39,7 +39,7 @@ def deploy(file: Path) -> None:
     """Lint and deploy a BPMN diagram or a DMN decision model as a new version (running instances keep theirs)."""
     try:
         view = process_models.deploy_process_model(_ctx(), None, file.read_bytes(), file.name)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     click.echo(f"{view['process_id']} v{view['version']} ({view['content_hash'][:12]}) развёрнута")
 
@@ -53,7 +53,7 @@ def diff(process_id: str, version_a: int, version_b: int, as_json: bool) -> None
     """What changed from version A to version B of a process, element by element."""
     try:
         result = process_models.diff_versions(_ctx(), None, process_id, version_a, version_b)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     if as_json:
         _json(result)
@@ -78,7 +78,7 @@ def migrate(process_id: str, to_version: int, dry_run: bool) -> None:
     """Move the running instances of a process to a version where it is safe; report the rest."""
     try:
         report = process_models.migrate_process(_ctx(), None, process_id, to_version, dry_run=dry_run)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     verb = "можно перенести" if dry_run else "перенесено"
     for item in report["moved"]:
@@ -106,7 +106,7 @@ def simulate(since: str, until: str | None, classifier_file: Path | None, as_jso
         report = simulation.simulate(_ctx(), None, since, until,
                                      diagram_xml=diagram.read_bytes() if diagram else None,
                                      classifier_json=classifier_file.read_bytes() if classifier_file else None)
-    except KoridorError as err:
+    except TYPED as err:
         _fail(err)
     if as_json:
         _json(report)

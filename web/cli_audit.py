@@ -8,8 +8,8 @@ import time
 
 import click
 
-from engine.errors import KoridorError
 from services import audit as audit_service
+from services.errors import TYPED
 
 from . import create_app
 
@@ -48,7 +48,7 @@ def replay(appeal_id: int | None, replay_all: bool, jobs: int | None) -> None:
     ctx = _ctx()
     try:
         ids = None if replay_all else audit_service.replay_appeal_instance(ctx, appeal_id)
-    except KoridorError as err:
+    except TYPED as err:
         click.echo(f"Ошибка: {err.message}", err=True)
         sys.exit(2)
     started = time.perf_counter()

@@ -6,8 +6,8 @@ import time
 
 import click
 
-from engine.errors import KoridorError
-from services import generate as generate_service
+from devdata import generate as generate_service
+from services.errors import TYPED
 
 from . import create_app
 
@@ -54,7 +54,7 @@ def generate(count: int, seed: int, batch: int, days: int, force: bool) -> None:
     started = time.perf_counter()
     try:
         result = generate_service.generate(ctx, count, seed=seed, batch=batch, days=days, force=force, progress=bar)
-    except KoridorError as err:
+    except TYPED as err:
         bar.close()
         click.echo(f"Ошибка: {err.message}", err=True)
         for field, problems in err.errors.items():

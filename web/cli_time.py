@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from engine.errors import KoridorError
-from services import calendar_overrides
 from services.context import Actor
+from services.errors import TYPED
+from services.work import calendar_overrides
 
 from .schemas_admin import CALENDAR_DAY, CALENDAR_OVERRIDE
 from .validation import checked
@@ -42,7 +42,7 @@ def register(main: click.Group) -> None:
         try:
             body = checked(CALENDAR_OVERRIDE, {"date": day, "kind": kind, "note": note})
             result = calendar_overrides.set_override(_ctx(), _admin(), body["date"], body["kind"], body["note"])
-        except KoridorError as err:
+        except TYPED as err:
             _fail(err)
         click.echo(f"{result['date']:%d.%m.%Y}: {result['kind']}")
         _moved(result)
@@ -53,7 +53,7 @@ def register(main: click.Group) -> None:
         """Remove the override of DAY; moves the open appeals' deadlines back."""
         try:
             result = calendar_overrides.delete_override(_ctx(), _admin(), checked(CALENDAR_DAY, {"date": day})["date"])
-        except KoridorError as err:
+        except TYPED as err:
             _fail(err)
         click.echo(f"{result['date']:%d.%m.%Y}: исправление удалено")
         _moved(result)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from services.intake import CHANNELS
+from services.appeals.intake import CHANNELS
 
 from .validation import (
     REQUIRED,
@@ -182,6 +182,7 @@ class FormFieldOut(Schema):
     name = fields.Str()
     type = fields.Str()
     required = fields.Bool()
+    label = fields.Str()
     choices = fields.List(fields.Raw())
 
 
@@ -381,3 +382,4 @@ class SimulationOut(Schema):
     summary = fields.Dict()
     load = fields.List(fields.Nested(OrgLoadOut))
     appeals = fields.List(fields.Nested(SimulatedAppealOut))
+

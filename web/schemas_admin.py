@@ -7,8 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from services.absences import MAX_DAYS
-from services.calendar_overrides import KINDS
+from services.work.absences import MAX_DAYS
+from services.work.calendar_overrides import KINDS
 
 from .validation import Body, Choice, Day, Text
 
@@ -204,3 +204,37 @@ class ProcessModelOut(Schema):
 
 class ProcessModelsOut(Schema):
     items = fields.List(fields.Nested(ProcessModelOut))
+
+
+class StepChoiceOut(Schema):
+    value = fields.Raw()
+    label = fields.Str()
+
+
+class StepFieldOut(Schema):
+    name = fields.Str()
+    type = fields.Str()
+    required = fields.Bool()
+    label = fields.Str()
+    choices = fields.List(fields.Nested(StepChoiceOut))
+    lookup = fields.Str()
+
+
+class StepActionOut(Schema):
+    name = fields.Str()
+    label = fields.Str()
+    fields = fields.List(fields.Nested(StepFieldOut))
+
+
+class StepOut(Schema):
+    """A step of the registry (services/steps.py): GET /api/v1/steps."""
+
+    name = fields.Str()
+    title = fields.Str()
+    subject_type = fields.Str()
+    roles = fields.List(fields.Str())
+    actions = fields.List(fields.Nested(StepActionOut))
+
+
+class StepListOut(Schema):
+    items = fields.List(fields.Nested(StepOut))

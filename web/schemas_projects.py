@@ -12,8 +12,8 @@ from classifiers.inn import inn_problem
 from classifiers.ogrn import ogrn_problem
 from classifiers.okved import parse_okved
 from classifiers.project_stages import BY_CODE
-from services.project_work import MEETING_KINDS, PROTOCOL_KINDS
-from services.projects import TEXT_FIELDS
+from services.projects.project import TEXT_FIELDS
+from services.projects.work import MEETING_KINDS, PROTOCOL_KINDS
 
 from .validation import _BASE, Body, Choice, Code, Day, Integer, Number, Text, at_least
 

@@ -16,7 +16,7 @@ from flask import request
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import BadRequest
 
-from engine.errors import ValidationFailed
+from services.errors import ValidationFailed
 
 REQUIRED = "обязательное поле"
 UNKNOWN = "поле не предусмотрено"

@@ -4,11 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-21 20:51:15.004529
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0001'
 down_revision = None

@@ -4,11 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-21 21:25:54.436636
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0002'
 down_revision = '0001'

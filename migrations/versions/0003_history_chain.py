@@ -7,12 +7,11 @@ UPDATE and DELETE on history_events (TRUNCATE, used by the tests, stays possible
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
 from engine.audit import event_hash
-
 
 revision = '0003'
 down_revision = '0002'

@@ -7,11 +7,10 @@ to `details`). `info_updated_at` drives the stage cadence (seed 000 item 4.3).
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0004'
 down_revision = '0003'

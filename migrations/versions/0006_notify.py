@@ -8,11 +8,10 @@ keeps the absent assignee a task was routed away from.
 Revision ID: 0006
 Revises: 0005
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0006'
 down_revision = '0005'

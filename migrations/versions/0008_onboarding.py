@@ -7,11 +7,10 @@ and project to-dos, including the cadence's update task (item 4.3).
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0008'
 down_revision = '0007'

@@ -7,11 +7,10 @@ deployment: `process_definitions.kind` tells a decision model from a diagram). T
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.db
-
 
 revision = '0009'
 down_revision = '0008'

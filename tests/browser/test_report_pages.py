@@ -9,8 +9,8 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from services.generate import generate
-from services.generate_people import GENERATED_PASSWORD
+from devdata.generate import generate
+from devdata.generate_people import GENERATED_PASSWORD
 from services.settings import Settings
 from tests.browser.conftest import SHOTS
 from web import create_app

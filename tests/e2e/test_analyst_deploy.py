@@ -74,7 +74,7 @@ def test_a_script_that_opens_a_file_is_refused_at_deployment(client, ctx):
 
 def test_lint_problems_come_back_together_by_element_and_line(client, ctx):
     xml = modified(('<bpmn:lane id="Lane_head" name="head">', '<bpmn:lane id="Lane_head" name="boss">'),
-                   ("status=rejected; fields", "status=thrown_out; fields"))
+                   ('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=thrown_out"'))
     response = deploy(Api(client, "analyst"), xml)
     assert response.status_code == 422
     problems = response.get_json()["errors"]["file"]

@@ -25,8 +25,7 @@ def problem_in(days: int) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-NO_CLARIFY = modified(('<spiffworkflow:property name="action:clarify" value="status=clarification; '
-                       'fields=question*:text; label=Запросить уточнение" />', ''))
+NO_CLARIFY = modified(('<spiffworkflow:property name="action:clarify" value="status=clarification" />', ''))
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ def test_a_candidate_diagram_stops_where_a_recorded_action_is_impossible(world, 
 
 def test_bad_candidates_and_periods_are_refused_with_the_field(world):
     analyst = world["analyst"]
-    bad = simulate(analyst, diagram=modified(("status=rejected; fields", "status=binned; fields")))
+    bad = simulate(analyst, diagram=modified(('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"')))
     assert bad.status_code == 422 and any(p.startswith("moderate (line ") for p in bad.get_json()["errors"]["file"])
     bad = simulate(analyst, classifier=b"{not json")
     assert bad.status_code == 422 and "classifier" in bad.get_json()["errors"]
@@ -123,7 +122,7 @@ def test_history_recorded_without_replay_records_still_drives_the_candidate(ctx,
     """Events written before the engine kept replay records: the services' process data is derived."""
     from datetime import date, timedelta
 
-    from services.simulation import _decisions
+    from services.analyst.simulation import _decisions
 
     at = clock()
     appeal = Appeal(id=7, agency_org="aerlo", company_org="tria", investor_login="investor", head_login="head",

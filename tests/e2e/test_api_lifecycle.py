@@ -118,8 +118,8 @@ def test_docx_export_holds_request_roles_history_and_answer(people):
 
 
 def test_an_organisation_with_a_wrong_ogrn_is_refused(ctx):
-    from engine.errors import ValidationFailed
-    from services import directory
+    from services.errors import ValidationFailed
+    from services.people import directory
 
     with pytest.raises(ValidationFailed) as refused:
         directory.add_org(ctx, "badco", "ООО «Опечатка»", "company", "7840123459", "1207700123455")
@@ -220,7 +220,8 @@ def test_task_form_lists_actions_and_fields(people):
     assert task["due_at"].startswith("2025-09-07")
     detail = mod.get(f"/api/v1/tasks/{task['id']}").get_json()
     accept = next(a for a in detail["form"]["actions"] if a["name"] == "accept")
-    assert {"name": "executor_org", "type": "org", "required": True} in accept["fields"]
+    assert {"name": "executor_org", "type": "org", "required": True,
+            "label": "Исполняющая организация"} in accept["fields"]  # the form is the step registry's
     assert inv.get(f"/api/v1/tasks/{task['id']}").status_code == 404
 
 

@@ -16,10 +16,11 @@ from sqlalchemy import select
 
 from classifiers.deadlines import compute_deadline
 from classifiers.inn import inn_problem
-from engine.errors import ValidationFailed
+from devdata import generate
+from devdata.generate_people import GENERATED_PASSWORD
 from engine.models import HistoryEvent
-from services import audit, generate
-from services.generate_people import GENERATED_PASSWORD
+from services import audit
+from services.errors import ValidationFailed
 from services.models import Appeal, AppealRoute, Comment
 from tests.support import Api, build_world
 from web.cli import main

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from services.kz_models import KzMessage
+from packs.kazakhstan.models import KzMessage
 from tests import kz_support
 from tests.e2e.test_pages_staff import Person
 from tests.kz_support import PASSPORT, add_roadmap, almaty, do, start_project

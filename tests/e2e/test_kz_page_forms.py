@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from services.kz_models import KzRoadmapTask
+from packs.kazakhstan.models import KzRoadmapTask
 from services.models import Project
 from tests import kz_support
 from tests.e2e.test_pages_staff import Person

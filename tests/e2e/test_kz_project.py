@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from classifiers.scoring import green_corridor_score, project_pool
 from services.models import CalendarOverride
-from services.timers import fire_due_timers
+from services.work.timers import fire_due_timers
 from tests import kz_support
 from tests.kz_support import PASSPORT, add_roadmap, almaty, do, initiative, start_project, task_of, to_implementation
 

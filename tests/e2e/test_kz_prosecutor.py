@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from services import directory
 from services.models import User
+from services.people import directory
 from tests import kz_support
 from tests.e2e.test_pages_staff import Person
 from tests.kz_support import PASSPORT, almaty, do, start_project

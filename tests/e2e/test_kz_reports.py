@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from services.kz_models import KzRoadmapTask
+from packs.kazakhstan.models import KzRoadmapTask
 from services.models import Project
 from tests import kz_support
 

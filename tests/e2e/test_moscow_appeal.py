@@ -1,4 +1,4 @@
-"""The Moscow region's appeal process (workflows/bpmn/moscow_appeal.bpmn, seed 004) through the API:
+"""The Moscow region's appeal process (workflows/bpmn/moscow/appeal.bpmn, seed 004) through the API:
 the three typical routing algorithms, the first response of a complex consultation around the 16:00
 cut-off and the November holidays, the knowledge-base answer of a simple consultation."""
 from __future__ import annotations
@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.specs import parse_diagram
-from services.process_models import lint_rules, list_process_models
-from services.timers import sweep
+from services.analyst.process_models import lint_rules, list_process_models
+from services.work.timers import sweep
 from tests import moscow_support
 
 mos_app, mos = moscow_support.mos_app, moscow_support.mos  # the Moscow world's fixtures
 
 COMPANY = {"name": "ООО «ТриА Девелопмент»", "inn": "9704098567"}
-BPMN = Path(__file__).resolve().parents[2] / "workflows" / "bpmn" / "moscow_appeal.bpmn"
+BPMN = Path(__file__).resolve().parents[2] / "workflows" / "bpmn" / "moscow" / "appeal.bpmn"
 
 
 def _file(api, fact: str) -> dict:
@@ -41,7 +41,7 @@ def test_the_moscow_pack_deploys_its_own_diagram_under_process_appeal(mos_app):
     assert loaded.process_id == "appeal"
     assert {"first_response", "contribution"} <= {t.step for t in loaded.human_tasks.values()}
     models = {m["process_id"]: m for m in list_process_models(ctx)}
-    assert models["appeal"]["versions"][-1]["filename"] == "moscow_appeal.bpmn"
+    assert models["appeal"]["versions"][-1]["filename"] == "moscow/appeal.bpmn"
 
 
 def test_one_agency(mos):

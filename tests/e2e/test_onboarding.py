@@ -1,4 +1,4 @@
-"""The Leningrad onboarding path through the API (seed 000 section 2, workflows/bpmn/onboarding.bpmn)."""
+"""The Leningrad onboarding path through the API (seed 000 section 2, workflows/bpmn/leningrad/onboarding.bpmn)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -135,7 +135,7 @@ def test_next_working_day_deadlines_follow_the_russian_calendar(people, clock):
 
 
 def test_missed_deadlines_escalate_once_and_the_work_goes_on(app, ctx, people, clock):
-    from services.timers import fire_due_timers
+    from services.work.timers import fire_due_timers
 
     inv, deputy = people["investor"], people["deputy"]
     reg = inv.post("/api/v1/registrations", json=REGISTRATION).get_json()

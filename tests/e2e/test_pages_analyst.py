@@ -92,6 +92,6 @@ def test_analyst_commands(world, ctx, database_url, monkeypatch, tmp_path):
     result = runner.invoke(main, ["simulate", "--since", "2025-08-01", "--classifier", str(classifier), str(diagram)])
     assert result.exit_code == 0 and "обращений 0" in result.output, result.output
     bad = tmp_path / "bad.bpmn"
-    bad.write_bytes(modified(("status=rejected; fields", "status=binned; fields")))
+    bad.write_bytes(modified(('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"')))
     result = runner.invoke(main, ["deploy", str(bad)])
     assert result.exit_code == 2 and "moderate (line " in result.output

@@ -6,9 +6,9 @@ import re
 import pytest
 from lxml import etree
 
-from services import diagrams
-from services.directory import actor_for
-from services.timers import fire_due_timers
+from services.analyst import diagrams
+from services.people.directory import actor_for
+from services.work.timers import fire_due_timers
 from tests.support import PASSWORD, Api, build_world
 
 SVG = {"s": "http://www.w3.org/2000/svg"}

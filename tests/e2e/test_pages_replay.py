@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from services import directory
+from services.people import directory
 from tests.support import PASSWORD, Api, build_world
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.models import Project, ProjectTask
-from services.project_work import refresh_project_cadence, stale_projects
+from services.projects.work import refresh_project_cadence, stale_projects
 from tests.onboarding_support import build_onboarding_world, onboard
 from tests.support import FACT_PROBLEM, Api
 

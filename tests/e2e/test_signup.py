@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from services.identity_models import SignupRequest
 from services.models import OutboxMessage, Registration, User
-from services.outbox import send_pending
+from services.notify.outbox import send_pending
 from tests.mailbox import SmtpServer, use_smtp
 from tests.onboarding_support import build_onboarding_world
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from engine.replay import replay_instance
-from services import directory
 from services.audit import verify_history
 from services.models import Appeal
+from services.people import directory
 from tests.support import PASSWORD, Api, build_world
 
 ABSENCES = "/api/v1/users/me/absences"

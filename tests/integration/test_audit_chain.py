@@ -10,11 +10,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from engine.audit import event_hash
 from engine.models import HistoryEvent
-from services import actions, inbox
-from services.appeals import add_comment
+from services.appeals import actions
+from services.appeals.appeal import add_comment
+from services.appeals.intake import submit_appeal
 from services.audit import verify_history
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.people.directory import actor_for
+from services.work import inbox
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 
 TRIGGER = "history_events_append_only"

@@ -6,12 +6,14 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.errors import ConcurrentUpdate, InvalidTransition
+from engine import errors as engine_errors
 from engine.models import HistoryEvent, InboxTask, ProcessInstance
-from services import actions, inbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services import errors as service_errors
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
 from services.models import Appeal
+from services.people.directory import actor_for
+from services.work import inbox
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 
 
@@ -31,7 +33,7 @@ def test_twenty_threads_completing_one_task_one_wins(ctx):
         try:
             actions.complete_task(ctx, moderator, task_id, {"action": "accept", "executor_org": "kdh"})
             result = "won"
-        except (InvalidTransition, ConcurrentUpdate):
+        except (service_errors.InvalidTransition, engine_errors.InvalidTransition, engine_errors.ConcurrentUpdate):
             result = "conflict"
         with lock:
             outcomes.append(result)
@@ -67,7 +69,7 @@ def test_a_version_changed_before_the_commit_fails_it_and_writes_nothing(ctx, mo
         return real_view(ctx_, session, appeal_row, now)
 
     monkeypatch.setattr(actions, "appeal_view", view_after_a_rival_write)
-    with pytest.raises(ConcurrentUpdate):
+    with pytest.raises(engine_errors.ConcurrentUpdate):
         actions.complete_task(ctx, moderator, task_id, {"action": "accept", "executor_org": "kdh"})
     monkeypatch.setattr(actions, "appeal_view", real_view)
     with ctx.db.unit_of_work() as uow:

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services import actions, inbox, outbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
 from services.models import Appeal, Notification, OutboxMessage
-from services.notify import notify
-from services.timers import fire_due_timers
+from services.notify import outbox
+from services.notify.writer import notify
+from services.people.directory import actor_for
+from services.work import inbox
+from services.work.timers import fire_due_timers
 from tests.mailbox import SmtpServer, use_smtp
 from tests.support import COMPANY, FACT_CONSULTATION, FACT_PROBLEM, build_world
 
@@ -119,7 +121,7 @@ def test_a_refused_letter_is_retried_with_back_off_and_sent_later(ctx, clock, sm
 
 def test_an_unreachable_server_keeps_every_row_and_gives_up_visibly(ctx, clock, app):
     build_world(ctx)
-    from services import directory
+    from services.people import directory
     from tests.support import PASSWORD, Api
 
     directory.add_user(ctx, "admin", PASSWORD, ["admin"], "aerlo", name="Admin", email="admin@example.org")

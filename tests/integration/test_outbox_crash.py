@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from services import outbox
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals.intake import submit_appeal
 from services.models import OutboxMessage
+from services.notify import outbox
+from services.people.directory import actor_for
 from tests.mailbox import SmtpServer, use_smtp
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 
@@ -25,7 +25,7 @@ SENDER = """
 import sys
 from engine.db import Database
 from services.context import Context
-from services.outbox import send_pending
+from services.notify.outbox import send_pending
 from services.settings import Settings
 
 settings = Settings(database_url=sys.argv[1], smtp_host="127.0.0.1", smtp_port=int(sys.argv[2]),

@@ -14,11 +14,12 @@ from engine.db import Database
 from engine.migration import migrate_instances
 from engine.models import HistoryEvent, InboxTask, ProcessInstance, Timer
 from engine.replay import replay_instance
-from services import actions, inbox
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
 from services.audit import replay_all, verify_history
-from services.directory import actor_for
-from services.intake import submit_appeal
 from services.models import Appeal
+from services.people.directory import actor_for
+from services.work import inbox
 from tests.appeal_mix import SteppingClock, generate_appeals
 from tests.support import COMPANY, FACT_PROBLEM, build_world
 

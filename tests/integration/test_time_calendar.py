@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.models import InboxTask, Timer
-from services import directory
-from services.appeals import appeal_history
+from services.appeals.appeal import appeal_history
+from services.appeals.intake import submit_appeal
 from services.audit import replay_all, verify_history
-from services.intake import submit_appeal
 from services.models import Appeal
+from services.people import directory
 from services.settings import Settings
-from services.timers import fire_due_timers
+from services.work.timers import fire_due_timers
 from tests.support import COMPANY, PASSWORD, Api, build_world
 from web import create_app
 from web.cli import main

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from engine.models import HistoryEvent, Incident, Timer
-from services import actions, inbox
+from services.appeals import actions
+from services.appeals.intake import submit_appeal
 from services.audit import verify_history
-from services.directory import actor_for
-from services.intake import submit_appeal
 from services.models import Appeal
-from services.timers import fire_due_timers, sweep
+from services.people.directory import actor_for
+from services.work import inbox
+from services.work.timers import fire_due_timers, sweep
 from tests.support import COMPANY, FACT_CONSULTATION, build_world
 
 

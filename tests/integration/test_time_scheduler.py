@@ -6,10 +6,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine.models import HistoryEvent, Incident, Timer
-from services import directory, timers
+from services.appeals.intake import submit_appeal
 from services.audit import verify_history
-from services.intake import submit_appeal
 from services.models import Appeal, Notification
+from services.people import directory
+from services.work import timers
 from tests.bulk_timers import create_overdue_appeals
 from tests.e2e.test_pages_staff import Person
 from tests.support import COMPANY, FACT_CONSULTATION, PASSWORD, Api, build_world

@@ -7,12 +7,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engine.models import Timer
-from services import actions, inbox
-from services.appeals import appeal_history, get_appeal
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals import actions
+from services.appeals.appeal import appeal_history, get_appeal
+from services.appeals.intake import submit_appeal
+from services.people.directory import actor_for
 from services.settings import Settings
-from services.timers import sweep
+from services.work import inbox
+from services.work.timers import sweep
 from tests.support import COMPANY, FACT_CONSULTATION, build_world
 from web import create_app
 

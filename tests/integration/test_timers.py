@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services import actions, inbox
-from services.appeals import appeal_history, get_appeal
-from services.directory import actor_for
-from services.intake import submit_appeal
+from services.appeals import actions
+from services.appeals.appeal import appeal_history, get_appeal
+from services.appeals.intake import submit_appeal
 from services.models import Notification
-from services.timers import fire_due_timers
+from services.people.directory import actor_for
+from services.work import inbox
+from services.work.timers import fire_due_timers
 from tests.support import COMPANY, FACT_CONSULTATION, build_world
 
 

@@ -10,8 +10,8 @@ import pytest
 from classifiers.scoring import green_corridor_score
 from engine.dmn import DmnRules, decide, parse_dmn
 from engine.errors import DiagramRejected
-from services.kz_scoring import score_with
-from services.process_models import DECISION_MODELS
+from services.analyst.green_corridor import score_with
+from services.analyst.process_models import DECISION_MODELS
 
 DMN = (Path(__file__).resolve().parents[2] / "workflows" / "dmn" / "green_corridor.dmn").read_bytes()
 M = 1_000_000

@@ -1,4 +1,4 @@
-"""workflows/bpmn/kz_project.bpmn follows docs/bpmn-conventions.md and passes the deploy lint; its
+"""workflows/bpmn/kazakhstan/kz_project.bpmn follows docs/bpmn-conventions.md and passes the deploy lint; its
 DI is the one tools/kz_project_layout.py draws."""
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from classifiers.packs import get_pack
 from engine.lint import BPMN_NS, LintRules, load_xml, properties
 from engine.specs import parse_diagram
-from services.kz_status import KZ_STATUS_RU
+from packs.kazakhstan.status import KZ_STATUS_RU
 from services.models import ROLES
+from services.steps import StepRegistry, form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
-XML = (ROOT / "workflows" / "bpmn" / "kz_project.bpmn").read_bytes()
+XML = (ROOT / "workflows" / "bpmn" / "kazakhstan" / "kz_project.bpmn").read_bytes()
 RULES = LintRules(process_ids=frozenset({"kz_project"}), roles=frozenset(ROLES),
                   statuses=frozenset(KZ_STATUS_RU), operations=frozenset({"escalate_overdue", "auto_close"}))
 
@@ -30,7 +32,8 @@ def test_the_deploy_lint_accepts_the_kazakhstan_process():
     assert not list(root.iter(f"{{{BPMN_NS}}}scriptTask"))
     review = loaded.human_tasks["review_initiative"]
     assert set(review.actions) == {"create_passport", "extend", "return"}
-    passport = {f.name for f in review.actions["create_passport"].fields}
+    steps = StepRegistry(get_pack("kazakhstan").steps)  # the form is the step registry's (services/steps.py)
+    passport = {f.name for f in form_fields(steps, review.step, review.actions["create_passport"])}
     assert {"company_name", "bin", "sector", "product", "region", "cost_kzt", "financing", "contacts", "summary",
             "registered_on"} <= passport  # the ten fields of item 46
     assert loaded.node_status == {"start": "initiative", "end_auto_excluded": "excluded"}

@@ -5,9 +5,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+import packs
 import services.models  # noqa: F401  (registers the domain tables)
 from engine.db import Base
 from engine.migrate import upgrade
+
+packs.install()  # the packs' own tables (packs/kazakhstan/models.py) register with the metadata
 
 
 def test_migrations_match_models(tmp_path):

@@ -1,4 +1,4 @@
-"""workflows/bpmn/onboarding.bpmn: its lanes driven with a storage round trip at every step, the
+"""workflows/bpmn/leningrad/onboarding.bpmn: its lanes driven with a storage round trip at every step, the
 branches and the next-working-day timers; its layout is what tools/bpmn_layout.py generates."""
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from classifiers.packs import get_pack
 from engine import state as state_io
 from engine.expressions import SafeScriptEngine
 from engine.lint import LintRules
 from engine.specs import SHARED_KEY, parse_diagram
 from services.models import ROLES
-from services.onboarding import STATUS_RU
+from services.projects.onboarding import STATUS_RU
+from services.steps import StepRegistry, form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
-ONBOARDING = (ROOT / "workflows" / "bpmn" / "onboarding.bpmn").read_bytes()
+ONBOARDING = (ROOT / "workflows" / "bpmn" / "leningrad" / "onboarding.bpmn").read_bytes()
 RULES = LintRules(process_ids=frozenset({"onboarding"}), roles=frozenset(ROLES), statuses=frozenset(STATUS_RU),
                   operations=frozenset({"escalate_overdue", "auto_close"}))
 
@@ -55,7 +57,9 @@ def test_the_lanes_and_steps_are_the_seed_000_roles():
         "file_application": ("investor", "application", ["submit"]),
         "check_application": ("manager", "application_check", ["confirm", "reject"]),
     }
-    assert loaded.human_tasks["confirm_registration"].actions["confirm"].fields[0].type == "user"
+    confirm = loaded.human_tasks["confirm_registration"]
+    steps = StepRegistry(get_pack("leningrad").steps)  # the form is the step registry's (services/steps.py)
+    assert form_fields(steps, confirm.step, confirm.actions["confirm"])[0].type == "user"
 
 
 @pytest.mark.parametrize(("path", "end"), [
@@ -86,6 +90,6 @@ def test_a_missed_confirmation_escalates_without_stopping_the_task():
 
 def test_diagram_is_up_to_date_with_the_generator():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "bpmn_layout.py"),
-                             str(ROOT / "workflows" / "bpmn" / "onboarding.bpmn"), "--check"],
+                             str(ROOT / "workflows" / "bpmn" / "leningrad" / "onboarding.bpmn"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

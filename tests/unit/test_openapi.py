@@ -47,7 +47,8 @@ def test_every_served_route_and_method_is_documented_and_nothing_else(served):
     routes = {(m.lower(), openapi_path(r)) for r in rules for m in r.methods - {"HEAD", "OPTIONS"}}
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops if m != "parameters"}
     assert documented == routes
-    assert len(routes) >= 76
+    pack = app.extensions["koridor"].pack.code  # only the active pack's own routes are served
+    assert len(routes) >= {"leningrad": 56, "moscow": 57, "kazakhstan": 76}[pack]
 
 
 def test_every_operation_names_its_path_parameters_and_its_main_answer(served):
@@ -91,12 +92,13 @@ def test_a_view_that_reads_a_body_declares_its_schema(served):
 
 
 def test_request_schemas_refuse_unknown_fields_and_answers_stay_open(served):
-    _, _, doc = served
+    app, _, doc = served
     schemas = doc["components"]["schemas"]
     bodies = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
               for ops in doc["paths"].values() for op in ops.values()
               if "application/json" in op.get("requestBody", {}).get("content", {})}
-    assert {"AppealCreate", "InitiativeIn", "RegistrationIn", "AbsenceIn", "CalendarOverrideIn", "MrpIn"} <= bodies
+    own = {"InitiativeIn", "MrpIn"} if app.extensions["koridor"].pack.code == "kazakhstan" else set()
+    assert {"AppealCreate", "RegistrationIn", "AbsenceIn", "CalendarOverrideIn", *own} <= bodies
     for name in bodies - {"TaskComplete"}:  # task completion: the step declares the fields
         assert schemas[name].get("additionalProperties") is False, name
     assert "additionalProperties" not in schemas["AppealOut"]

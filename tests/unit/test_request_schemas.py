@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.errors import ValidationFailed
+from packs.kazakhstan.web import schemas as kz
+from services.errors import ValidationFailed
 from services.settings import Settings
 from web import create_app
 from web import schemas_admin as admin
-from web import schemas_kz as kz
 from web import schemas_projects as projects
 from web.validation import checked
 
@@ -106,7 +106,7 @@ def client(tmp_path):
 
 
 def test_the_api_answers_422_with_a_message_per_field_before_any_service(client, monkeypatch):
-    from web.api import kz as routes
+    from packs.kazakhstan.web import api as routes
 
     monkeypatch.setattr(routes.kz_scoring, "set_mrp", lambda *a: pytest.fail("the service ran"))
     monkeypatch.setattr("web.auth.authenticate", lambda ctx, token: object())

@@ -1,7 +1,7 @@
 """The scheduler sweep fires due timers through the same service as `koridor timers`."""
 from __future__ import annotations
 
-from services import scheduler as scheduler_module
+from services.work import scheduler as scheduler_module
 
 
 def test_scheduler_has_coalesced_timer_outbox_and_cadence_jobs(ctx):

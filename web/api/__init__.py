@@ -13,12 +13,11 @@ def json_body() -> dict:
     return json_object()
 
 
+
 from . import (  # noqa: E402,F401  (routes register on import)
     analyst,
     appeals,
     core,
-    knowledge,
-    kz,
     notify,
     projects,
     reports,

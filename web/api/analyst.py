@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from services import process_models, simulation
+from services.analyst import process_models, simulation
 
 from ..auth import ctx, current_actor, login_required
+from ..i18n import LANGUAGES
 from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut
-from ..schemas_admin import SIMULATION, SIMULATION_FILES
-from ..validation import accepts, checked, documents, returns, uploads
+from ..schemas_admin import SIMULATION, SIMULATION_FILES, StepListOut
+from ..validation import accepts, checked, documents, query, returns, uploads
 from . import bp
 
 MIGRATE = MigrateIn()
@@ -60,3 +61,15 @@ def simulate():
     report = simulation.simulate(ctx(), current_actor(), period["since"], period["until"],
                                  diagram_xml=upload("diagram"), classifier_json=upload("classifier"))
     return jsonify(SimulationOut().dump(report))
+
+
+@bp.get("/steps")
+@login_required
+@returns(StepListOut)
+@query(lang="ru | en (default: Accept-Language, else ru)")
+def steps():
+    """The active pack's step registry: each step's title, subject type, roles and actions, each action's
+    label and fields (name, type, required, label, choices or lookup); labels in the request's language
+    (analyst, admin). The modeler's properties panel reads it."""
+    lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES) or "ru"
+    return jsonify({"items": process_models.list_steps(ctx(), current_actor(), lang if lang in LANGUAGES else "ru")})

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from services import appeals, attachments, intake
-from services.exports import appeal_docx
+from services.appeals import appeal as appeals
+from services.appeals import attachments, intake
+from services.appeals.exports import appeal_docx
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import AppealCreate, AppealOut, AttachmentOut, CommentIn, CommentOut, HistoryItemOut

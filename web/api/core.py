@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from engine.errors import NotPermitted
-from services import intake, kz_scoring, process_models
-from services.directory import issue_token
+from services.analyst import green_corridor as green_corridor_service
+from services.analyst import process_models
+from services.appeals import intake
+from services.errors import NotPermitted
+from services.people.directory import issue_token
 
 from ..auth import ctx, current_actor, login_required
 from ..openapi import openapi_document
@@ -55,7 +57,7 @@ def deadline(body: dict):
 @accepts(SCORE)
 def green_corridor(body: dict):
     """Green-corridor scoring (seed 003 Appendix 1)."""
-    return jsonify(kz_scoring.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
+    return jsonify(green_corridor_service.score_request(ctx(), body))  # the deployed DMN (workflows/dmn/green_corridor.dmn)
 
 
 @bp.get("/process-models")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from services import absences, notifications, outbox
+from services.notify import notifications, outbox
+from services.work import absences
 
 from .. import schemas_admin as a
 from ..auth import ctx, current_actor, login_required

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from services import onboarding, project_registry, project_work, projects
+from services.projects import onboarding
+from services.projects import project as projects
+from services.projects import registry as project_registry
+from services.projects import work as project_work
 
 from .. import schemas_projects as p
 from ..auth import ctx, current_actor, login_required

@@ -5,10 +5,11 @@ from datetime import date
 
 from flask import Response, jsonify, request
 
-from engine.errors import ValidationFailed
-from services import dashboard as dashboard_service
-from services import registry as registry_service
-from services import reports, spreadsheets
+from services.errors import ValidationFailed
+from services.reports import appeals as reports
+from services.reports import dashboard as dashboard_service
+from services.reports import registry as registry_service
+from services.reports import spreadsheets
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import AppealOut

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from services import actions, inbox
+from services.appeals import actions
+from services.work import inbox
 
 from ..auth import ctx, current_actor, login_required
 from ..schemas import TaskComplete, TaskOut, TaskResultOut

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from services import calendar_overrides, incidents
+from services.work import calendar_overrides, incidents
 
 from .. import schemas_admin as a
 from ..auth import ctx, current_actor, login_required

@@ -5,9 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine.errors import KoridorError, ValidationFailed
-from services import process_models, simulation
+from services.analyst import process_models, simulation
+from services.errors import TYPED, ValidationFailed
 
+from ..errors import status_of
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required
 
@@ -54,8 +55,8 @@ def analyst_deploy():
         if data is None:
             raise ValidationFailed(_("Выберите файл диаграммы"), {"file": [_("обязательное поле")]})
         view = process_models.deploy_process_model(ctx(), actor(), data, upload.filename or "diagram.bpmn")
-    except KoridorError as err:
-        return _models_page(err.status, deploy_error=err)
+    except TYPED as err:
+        return _models_page(status_of(err), deploy_error=err)
     flash(_("Развёрнута версия %(version)s процесса %(process)s", version=view["version"], process=view["process_id"]))
     return redirect(url_for("pages.analyst_models"))
 
@@ -83,6 +84,6 @@ def analyst_simulate():
     try:
         report = simulation.simulate(ctx(), actor(), form["since"], form["until"] or None,
                                      diagram_xml=_file("diagram"), classifier_json=_file("classifier"))
-    except KoridorError as err:
-        return render_template("pages/analyst/simulate.html", form=form, report=None, error=err), err.status
+    except TYPED as err:
+        return render_template("pages/analyst/simulate.html", form=form, report=None, error=err), status_of(err)
     return render_template("pages/analyst/simulate.html", form=form, report=report)

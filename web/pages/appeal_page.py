@@ -7,11 +7,11 @@ from urllib.parse import quote
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import ValidationFailed
-from services.appeals import add_comment
-from services.attachments import MAX_FILE_BYTES, add_attachment, get_attachment
-from services.boards import appeal_case
-from services.exports import appeal_docx
+from services.appeals.appeal import add_comment
+from services.appeals.attachments import MAX_FILE_BYTES, add_attachment, get_attachment
+from services.appeals.exports import appeal_docx
+from services.errors import ValidationFailed
+from services.work.boards import appeal_case
 
 from . import bp
 from .session import actor, ctx, handle_errors, login_required

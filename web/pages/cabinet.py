@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from engine.errors import ValidationFailed
-from services import appeals, inbox, intake
-from services.cabinet import investor_home
-from services.onboarding import list_registrations
+from services.appeals import appeal as appeals
+from services.appeals import intake
+from services.appeals.cabinet import investor_home
+from services.errors import ValidationFailed
+from services.projects.onboarding import list_registrations
+from services.work import inbox
 
 from ..errors import error_body
 from . import bp

@@ -5,7 +5,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from services.dashboard import dashboard as dashboard_data
+from services.reports.dashboard import dashboard as dashboard_data
 
 from ..svg_charts import weekly_bars
 from . import bp

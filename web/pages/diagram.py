@@ -5,7 +5,7 @@ from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from services import diagrams
+from services.analyst import diagrams
 
 from ..bpmn_svg import TEXT, render_svg
 from . import bp

@@ -8,12 +8,13 @@ import time
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
-from services.directory import actor_for
+from services.errors import InvalidTransition, ValidationFailed
 from services.identity import FirstSignIn, IdentityRefused, complete_first_sign_in, sign_in
 from services.identity_config import Provider
+from services.people.directory import actor_for
 
 from .. import oidc
+from ..errors import status_of
 from . import bp
 from .session import csrf_token, ctx, home_for
 
@@ -76,7 +77,7 @@ def oidc_callback(name: str):
         current_app.logger.warning("sign-in through %s rejected: %s", name, err.reason)
         return _refused(provider, _("Вход не выполнен: %(reason)s.", reason=err.reason), err.status)
     except IdentityRefused as err:
-        return _refused(provider, err.message, err.status)
+        return _refused(provider, err.message, status_of(err))
     target = session.get("oidc_next", "")
     if isinstance(result, FirstSignIn):
         session.clear()
@@ -121,7 +122,7 @@ def oidc_welcome():
         return _welcome(provider, pending, values, err.errors, err.message, 422)
     except InvalidTransition as err:
         return _welcome(provider, pending, values, err.errors, err.message, 409)
-    target = pending.get("next") or (url_for("pages.registration_form") if ctx().settings.pack == "leningrad" else "")
+    target = pending.get("next") or (url_for("pages.registration_form") if ctx().pack.runs("onboarding") else "")
     return _signed_in(login, provider, pending.get("id_token"), target)
 
 
@@ -129,7 +130,7 @@ def _welcome(provider: Provider, pending: dict, values: dict, errors: dict | Non
              message: str | None = None, status: int = 200):
     return render_template("pages/identity/welcome.html", provider=provider, values=values, errors=errors or {},
                            message=message, claimed={k for k in FIELDS if pending.get(k)},
-                           pack=ctx().settings.pack, kz=ctx().pack.country == "KZ"), status
+                           pack=ctx().pack.code, kz=ctx().pack.country == "KZ"), status
 
 
 def provider_logout_target() -> str | None:

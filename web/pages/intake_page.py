@@ -9,9 +9,10 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import KoridorError, ValidationFailed
-from services import appeals, attachments
-from services import intake as intake_service
+from services.appeals import appeal as appeals
+from services.appeals import attachments
+from services.appeals import intake as intake_service
+from services.errors import TYPED, ValidationFailed
 
 from ..i18n import fmt_date
 from . import bp
@@ -76,7 +77,7 @@ def deadline_preview(fact: str, received_at: datetime | None = None) -> dict[str
         return None
     try:
         result = intake_service.preview_deadline(ctx(), fact, received_at)
-    except KoridorError:
+    except TYPED:
         return None
     result["deadline_text"] = fmt_date(result["deadline"])
     result["first_response_text"] = fmt_date(result["first_response"]) if result.get("first_response") else None
@@ -88,7 +89,7 @@ def filed(view: dict[str, Any], files: list[Upload]):
     for name, data in files:
         try:
             attachments.add_attachment(ctx(), actor(), view["id"], name, data)
-        except KoridorError as err:
+        except TYPED as err:
             reasons = "; ".join(p for problems in err.errors.values() for p in problems) or err.message
             flash(_("Файл «%(name)s» не приложен: %(reason)s", name=name, reason=reasons), "error")
     flash(_("Обращение №%(number)s создано", number=view["number"]), "success")

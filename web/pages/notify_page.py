@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import ValidationFailed
-from services import absences, notifications
+from services.errors import ValidationFailed
+from services.notify import notifications
+from services.work import absences
 
 from ..schemas_admin import ABSENCE
 from ..validation import checked

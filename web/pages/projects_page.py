@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
-from services import project_registry, project_work, projects
-from services.onboarding import list_registrations
+from services.errors import InvalidTransition, ValidationFailed
+from services.projects import project as projects
+from services.projects import registry as project_registry
+from services.projects import work as project_work
+from services.projects.onboarding import list_registrations
 
 from .. import schemas_projects as p
 from ..validation import checked

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidTransition, ValidationFailed
-from services.cabinet import investor_home
-from services.onboarding import list_registrations, submit_registration
+from services.appeals.cabinet import investor_home
+from services.errors import InvalidTransition, ValidationFailed
+from services.projects.onboarding import list_registrations, submit_registration
 
 from ..schemas_projects import REGISTRATION
 from ..validation import checked
@@ -30,7 +30,7 @@ def _render(values: dict, errors: dict | None = None, message: str | None = None
 def registration_form():
     """«Регистрация компании / заявка на сопровождение»: the legal data; the same service as the API."""
     forbid_unless(actor().has("investor"))
-    if ctx().settings.pack != "leningrad":  # the onboarding path is deployed for the Leningrad pack only
+    if not ctx().pack.runs("onboarding"):  # a pack without the onboarding path (only Leningrad ships it)
         abort(404)
     if request.method == "GET":
         company = investor_home(ctx(), actor())["company"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from services import reports
-from services.intake import CHANNELS
-from services.worklists import form_choices
+from services.appeals.intake import CHANNELS
+from services.reports import appeals as reports
+from services.work.worklists import form_choices
 
 from ..api.reports import date_arg
 from . import bp

@@ -11,11 +11,12 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine.errors import KoridorError
 from services.context import Actor, Context
-from services.directory import AuthenticationFailed, actor_for, issue_token
-from services.reports import may_read_reports
+from services.errors import TYPED
+from services.people.directory import AuthenticationFailed, actor_for, issue_token
+from services.reports.appeals import may_read_reports
 
+from ..errors import status_of
 from . import bp
 
 MAX_FAILURES = 5
@@ -47,7 +48,7 @@ def _template_globals():
 
 @bp.before_app_request
 def _csrf_and_user():
-    if request.blueprint != "pages":
+    if request.blueprint is None or request.path.startswith("/api/"):  # pages only: the shared ones and a pack's
         return None
     if request.method == "POST":
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
@@ -84,9 +85,9 @@ def handle_errors(view):
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
-        except KoridorError as err:
-            return render_template("pages/error.html", code=err.status, message=err.message,
-                                   errors=err.errors), err.status
+        except TYPED as err:
+            return render_template("pages/error.html", code=status_of(err), message=err.message,
+                                   errors=err.errors), status_of(err)
 
     return wrapper
 

@@ -9,9 +9,10 @@ from collections import defaultdict, deque
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import KoridorError
+from services.errors import TYPED
 from services.signup import confirm_sign_up, sign_up
 
+from ..errors import status_of
 from . import bp
 from .identity_page import begin_session
 from .session import ctx
@@ -56,8 +57,8 @@ def signup():
     fields = values | {"password": request.form.get("password", ""), "password2": request.form.get("password2", "")}
     try:
         sent = sign_up(ctx(), fields, request.remote_addr)
-    except KoridorError as err:
-        return _form(values, err.errors, err.message, err.status)
+    except TYPED as err:
+        return _form(values, err.errors, err.message, status_of(err))
     return render_template("pages/identity/signup_sent.html", email=sent["email"],
                            hours=ctx().settings.signup_token_hours)
 
@@ -71,10 +72,10 @@ def signup_confirm(token: str):
         return render_template("pages/identity/signup_confirm.html", token=token)
     try:
         login = confirm_sign_up(ctx(), token)
-    except KoridorError as err:
-        return render_template("pages/error.html", code=err.status, message=err.message), err.status
+    except TYPED as err:
+        return render_template("pages/error.html", code=status_of(err), message=err.message), status_of(err)
     begin_session(login)
     flash(_("Адрес подтверждён, учётная запись создана."))
-    if ctx().settings.pack == "leningrad":
+    if ctx().pack.runs("onboarding"):  # the pack has the registration → support path
         return redirect(url_for("pages.registration_form"))
     return redirect(url_for("pages.cabinet"))

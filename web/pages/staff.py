@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from services import project_work
-from services.boards import coordinator_board
-from services.incidents import list_incidents
-from services.registry import export_rows
-from services.spreadsheets import registry_xlsx
-from services.worklists import appeal_list, inbox_view
+from services.projects import work as project_work
+from services.reports.registry import export_rows
+from services.reports.spreadsheets import registry_xlsx
+from services.work.boards import coordinator_board
+from services.work.incidents import list_incidents
+from services.work.worklists import appeal_list, inbox_view
 
 from . import bp
 from .session import actor, ctx, forbid_unless, handle_errors, login_required

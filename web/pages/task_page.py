@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import ValidationFailed
-from services.actions import complete_task
-from services.boards import task_case
+from services.appeals.actions import complete_task
+from services.errors import ValidationFailed
+from services.subjects import kind as subject_kind
+from services.work.boards import task_case
 
 from . import bp
 from .labels import status_ru
@@ -55,6 +56,7 @@ def complete(task_id: int):
     appeal_id = case["task"].get("appeal_id")
     if appeal_id:
         return redirect(url_for("pages.appeal", appeal_id=appeal_id))
-    if case["task"].get("project_id") and ctx().settings.pack == "kazakhstan":
-        return redirect(url_for("pages.kz_project", project_id=case["task"]["project_id"]))
+    subject = subject_kind(ctx(), case["task"]["subject_type"])
+    if subject is not None and subject.page:  # the pack's own page of the subject (a Kazakhstan project)
+        return redirect(url_for(subject.page, **{subject.id_field: case["task"][subject.id_field]}))
     return redirect(url_for("pages.cabinet") if actor().has("investor") else url_for("pages.inbox"))

@@ -8,6 +8,7 @@ import pytest
 
 from classifiers.ogrn import ogrn_problem
 from classifiers.okved import load_priority_list, parse_okved
+from classifiers.packs import get_pack
 from classifiers.project_stages import BY_CODE, STAGES, next_update_due, shift_months, stale_before
 
 
@@ -22,16 +23,16 @@ def test_ogrn_checksum(value, ok):
 def test_okved_codes_are_parsed_and_matched_by_prefix():
     assert parse_okved("55.10, 68.20;10.11.1") == (["55.10", "68.20", "10.11.1"], None)
     assert parse_okved("")[1] and parse_okved("55-10")[1] and parse_okved("5.1")[1]
-    check = load_priority_list("leningrad").check(["10.11", "100.1", "32.50", "68.20"])
+    check = load_priority_list(get_pack("leningrad").priority_okved_file).check(["10.11", "100.1", "32.50", "68.20"])
     assert [c["industry"] for c in check["codes"]] == ["food", None, "pharma", None]
     assert check["priority"] is True and check["sector"] == "Пищевая и перерабатывающая промышленность"
-    assert load_priority_list("moscow") is None
+    assert get_pack("moscow").priority_okved_file is None and load_priority_list(None) is None
 
 
 def test_the_priority_list_is_data_an_admin_edits(tmp_path):
     (tmp_path / "leningrad_priority_okved.json").write_text(json.dumps(
         {"industries": [{"code": "realty", "name": "Недвижимость", "okved": ["68"]}]}), encoding="utf-8")
-    check = load_priority_list("leningrad", tmp_path).check(["68.20", "55.10"])
+    check = load_priority_list(tmp_path / "leningrad_priority_okved.json").check(["68.20", "55.10"])
     assert [c["industry"] for c in check["codes"]] == ["realty", None]
 
 

@@ -11,15 +11,7 @@ import pytest
 
 from classifiers.errors import InvalidClassifier
 from classifiers.loader import classifier_from_dict
-from classifiers.taxonomy import (
-    AppealType,
-    Category,
-    Classifier,
-    Fact,
-    Subcategory,
-    UnknownFact,
-    load_classifier,
-)
+from classifiers.taxonomy import AppealType, Category, Classifier, Fact, Subcategory, UnknownFact, load_classifier
 
 MINIMAL: dict[str, Any] = {
     "format": 1,
