@@ -1,8 +1,8 @@
 """The appeal's steps (seed 001, the Leningrad lifecycle): the shared base every pack's appeal path
 uses. Each action's handler applies the appeal's side of the action (executor, routes,
 coordinator, corrected text, deadline, answer, rating, notifications); the engine moves the
-process afterwards (services/appeals/actions.py). Moscow extends `moderation` and adds its own
-steps (packs/moscow/steps.py)."""
+process afterwards (services/appeals/actions.py). A pack may extend a step's actions and add
+steps of its own (its `steps.py`)."""
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -16,7 +16,7 @@ from services.filters import clean_filters
 from services.models import Project, User
 from services.projects.project import STATUS_RU, project_view, staleness, visible_projects
 from services.projects.work import stale_condition
-from services.reports.spreadsheets import _bold, _save
+from services.reports.spreadsheets import bold, save
 
 FILTERS = ("stage", "status", "sector", "manager", "region", "stale", "q", "from", "to")
 MAX_EXPORT = 100_000
@@ -119,7 +119,7 @@ def export_xlsx(ctx: Context, actor: Actor, raw: dict[str, str]) -> bytes:
     ws.append([title for _k, title, _w in COLUMNS])
     for row in rows:
         ws.append([row[key] for key, _t, _w in COLUMNS])
-    _bold(ws, 4)
+    bold(ws, 4)
     ws.freeze_panes = "A5"
     ws["B2"].number_format = "DD.MM.YYYY"
     for i, (key, _title, width) in enumerate(COLUMNS):
@@ -128,4 +128,4 @@ def export_xlsx(ctx: Context, actor: Actor, raw: dict[str, str]) -> bytes:
         if key in ("created", "updated", "due"):
             for cell in ws[letter][4:]:
                 cell.number_format = "DD.MM.YYYY"
-    return _save(wb)
+    return save(wb)

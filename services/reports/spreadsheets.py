@@ -29,7 +29,7 @@ def _head(ws, report: dict[str, Any], tz) -> int:
     return ws.max_row + 1
 
 
-def _bold(ws, row: int) -> None:
+def bold(ws, row: int) -> None:
     for cell in ws[row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -41,13 +41,13 @@ def by_type_xlsx(report: dict[str, Any], tz) -> bytes:
     ws.title = "По типу"
     header = _head(ws, report, tz)
     ws.append(["Тип обращения", *[title for _, title in COLUMNS]])
-    _bold(ws, header)
+    bold(ws, header)
     for row in report["rows"]:
         ws.append([row["name"], *[row[key] for key, _ in COLUMNS]])
     ws.append(["Итого", *[report["total"][key] for key, _ in COLUMNS]])
-    _bold(ws, ws.max_row)
+    bold(ws, ws.max_row)
     _widths(ws, [28, 18, 16, 16, 20, 22])
-    return _save(wb)
+    return save(wb)
 
 
 def by_executor_xlsx(report: dict[str, Any], tz) -> bytes:
@@ -56,10 +56,10 @@ def by_executor_xlsx(report: dict[str, Any], tz) -> bytes:
     ws.title = "По категориям"
     header = _head(ws, report, tz)
     ws.append(["Исполнитель", "Категория / подкатегория / факт", *[title for _, title in EXECUTOR_COLUMNS]])
-    _bold(ws, header)
+    bold(ws, header)
     for executor in report["executors"]:
         ws.append([executor["name"], "", *[executor[k] for k, _ in EXECUTOR_COLUMNS]])
-        _bold(ws, ws.max_row)
+        bold(ws, ws.max_row)
         for cat in executor["categories"]:
             ws.append(["", cat["name"], *[cat[k] for k, _ in EXECUTOR_COLUMNS]])
             for sub in cat["subcategories"]:
@@ -69,9 +69,9 @@ def by_executor_xlsx(report: dict[str, Any], tz) -> bytes:
                     ws.append(["", f"    {fact['name']}", *[fact[k] for k, _ in EXECUTOR_COLUMNS]])
                     ws.row_dimensions[ws.max_row].outlineLevel = 2
     ws.append(["Итого", "", *[report["total"][k] for k, _ in EXECUTOR_COLUMNS]])
-    _bold(ws, ws.max_row)
+    bold(ws, ws.max_row)
     _widths(ws, [32, 70, 16, 16, 16, 18, 18, 18])
-    return _save(wb)
+    return save(wb)
 
 
 def _widths(ws, widths: list[int]) -> None:
@@ -79,7 +79,7 @@ def _widths(ws, widths: list[int]) -> None:
         ws.column_dimensions[chr(ord("A") + i)].width = width
 
 
-def _save(wb: Workbook) -> bytes:
+def save(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -112,7 +112,7 @@ def registry_xlsx(rows: list[dict[str, Any]], filters: dict[str, str], exported_
     kinds = ["date" if key in ("created", "deadline") else "number" if key in ("number", "rating", "rework")
              else "text" for key, _t, _w in REGISTRY_COLUMNS]
     keys = [key for key, _t, _w in REGISTRY_COLUMNS]
-    return append_rows(_save(wb), ([row[key] for key in keys] for row in rows), kinds, first_row=5,
+    return append_rows(save(wb), ([row[key] for key in keys] for row in rows), kinds, first_row=5,
                        date_style_of="B2")
 
 
@@ -123,54 +123,9 @@ def _cell(ws, value, **style) -> WriteOnlyCell:
     return cell
 
 
-RATING_COLUMNS = [("rank", "Место", 8), ("region", "Регион", 34), ("points", "Баллы", 10),
-                  ("overdue_tasks", "Просроченных задач", 14), ("overdue_days", "Дней просрочки", 14),
-                  ("projects", "Проектов", 10)]
-MONITORING_COLUMNS = [("region", "Регион", 34), ("projects", "Проектов", 10),
-                      ("tasks_due", "Задач со сроком в квартале", 14), ("tasks_done", "Выполнено в квартале", 14),
-                      ("tasks_done_on_time", "Выполнено в срок", 12),
-                      ("tasks_overdue_at_end", "Просрочено на конец квартала", 16),
-                      ("tasks_done_and_validated", "Валидировано палатой", 14),
-                      ("rating_points", "Баллы рейтинга", 10), ("rating_rank", "Место в рейтинге", 10)]
-
-
-def _table(ws, columns, items) -> None:
+def table(ws, columns, items) -> None:
     ws.append([title for _, title, _ in columns])
-    _bold(ws, ws.max_row)
+    bold(ws, ws.max_row)
     for item in items:
         ws.append([item.get(key) for key, _, _ in columns])
     _widths(ws, [width for _, _, width in columns])
-
-
-def region_rating_xlsx(report: dict[str, Any], tz) -> bytes:
-    """Seed 003 item 62 as a sheet: the date on top, one row per region in rank order."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Рейтинг регионов"
-    ws.append([report["title"]])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["На дату:", report["at"]])
-    ws.append(["Дата выгрузки:", report["exported_at"].astimezone(tz).date()])
-    for cell in (ws["B2"], ws["B3"]):
-        cell.number_format = "DD.MM.YYYY"
-    ws.append([])
-    _table(ws, RATING_COLUMNS, report["items"])
-    return _save(wb)
-
-
-def kz_monitoring_xlsx(report: dict[str, Any], tz) -> bytes:
-    """The quarterly monitoring report: the quarter and the reporting days on top, regions below."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Мониторинг"
-    ws.append([report["title"]])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["Период:", report["from"], report["to"]])
-    ws.append(["Отчёты регионов — не позднее:", report["due"]["regional_reports"]])
-    ws.append(["Сводный отчёт — не позднее:", report["due"]["consolidated_report"]])
-    ws.append(["Дата выгрузки:", report["exported_at"].astimezone(tz).date()])
-    for cell in (ws["B2"], ws["C2"], ws["B3"], ws["B4"], ws["B5"]):
-        cell.number_format = "DD.MM.YYYY"
-    ws.append([])
-    _table(ws, MONITORING_COLUMNS, report["items"])
-    return _save(wb)

@@ -11,9 +11,9 @@ from packs.kazakhstan import prosecutor as kz_prosecutor
 from packs.kazakhstan import reports as kz_reports
 from packs.kazakhstan import roadmap as kz_roadmap
 from packs.kazakhstan import scoring as kz_scoring
+from packs.kazakhstan import spreadsheets as kz_sheets
 from packs.kazakhstan.web import api_bp as bp
 from packs.kazakhstan.web import schemas as k
-from services.reports import spreadsheets
 from web.api.reports import XLSX, date_arg
 from web.auth import ctx, current_actor, login_required
 from web.validation import accepts, query, returns
@@ -193,7 +193,7 @@ def _xlsx_or_json(report: dict, to_xlsx, filename: str):
 def kz_region_rating():
     """Region rating (item 62): points for overdue roadmap tasks, fewer first, ties to more projects."""
     report = kz_reports.rating_report(ctx(), current_actor(), date_arg("at"))
-    return _xlsx_or_json(report, spreadsheets.region_rating_xlsx, "region-rating.xlsx")
+    return _xlsx_or_json(report, kz_sheets.region_rating_xlsx, "region-rating.xlsx")
 
 
 @bp.get("/kz/reports/monitoring")
@@ -204,4 +204,4 @@ def kz_monitoring_report():
     """Quarterly monitoring report per region with the reporting days (items 24, 74, 75)."""
     report = kz_reports.monitoring_report(ctx(), current_actor(), request.args.get("year", type=int),
                                           request.args.get("quarter", type=int))
-    return _xlsx_or_json(report, spreadsheets.kz_monitoring_xlsx, "kz-monitoring.xlsx")
+    return _xlsx_or_json(report, kz_sheets.monitoring_xlsx, "kz-monitoring.xlsx")
