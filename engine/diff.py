@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from .dmn import describe_dmn
+from .lanes import lane_map
 from .lint import BPMN_NS, SPIFF_NS, load_xml, properties, split_action
 
 _SKIP = {"laneSet", "extensionElements", "incoming", "outgoing", "flowNodeRef", "conditionExpression",
@@ -37,10 +38,7 @@ def _category(kind: str) -> str:
 
 def describe(root: etree._Element) -> dict[str, dict[str, Any]]:
     """Every routed element of the diagram by id: {'kind', 'category', 'line', 'aspects': {...}}."""
-    lanes = {}
-    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
-        for ref in lane.iterfind(f"{{{BPMN_NS}}}flowNodeRef"):
-            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id")
+    lanes = lane_map(root)
     out: dict[str, dict[str, Any]] = {}
     for proc in root.iter(f"{{{BPMN_NS}}}process"):
         for el in proc.iter(etree.Element):
@@ -161,3 +159,27 @@ _ORDER = ("kind", "name", "lane", "parent", "source", "target", "condition", "de
 
 def _order(aspect: str) -> tuple[int, str]:
     return (_ORDER.index(aspect), aspect) if aspect in _ORDER else (len(_ORDER), aspect)
+
+
+_DI = "http://www.omg.org/spec/BPMN/20100524/DI"
+
+
+def _layout(root: etree._Element) -> dict[str, tuple]:
+    """The geometry of every shape, edge and label of the diagram (what a reader sees), by element."""
+    out: dict[str, tuple] = {}
+    for el in root.iter(f"{{{_DI}}}BPMNShape", f"{{{_DI}}}BPMNEdge"):
+        points = tuple(tuple(float(p.get(k) or 0) for k in ("x", "y", "width", "height"))
+                       for p in el.iter() if etree.QName(p).localname in ("Bounds", "waypoint"))
+        out[el.get("bpmnElement") or el.get("id") or ""] = (etree.QName(el).localname, el.get("isExpanded"), points)
+    return out
+
+
+def same_diagram(xml_a: bytes | str, xml_b: bytes | str) -> bool:
+    """Whether two files are the same diagram: no routing difference (`diff_definitions`) and the same
+    layout, however each file is written (a modeler that re-serializes an unchanged file: other
+    prefixes, attribute order, `incoming`/`outgoing` lists, exporter, whitespace)."""
+    if not diff_definitions(xml_a, xml_b)["identical"]:
+        return False
+    root_a = load_xml(xml_a.encode("utf-8") if isinstance(xml_a, str) else xml_a)
+    root_b = load_xml(xml_b.encode("utf-8") if isinstance(xml_b, str) else xml_b)
+    return _layout(root_a) == _layout(root_b)

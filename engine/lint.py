@@ -30,6 +30,7 @@ from lxml import etree
 
 from .errors import DiagramRejected
 from .expressions import UnsafeExpression, compile_expression
+from .lanes import lane_map
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -135,7 +136,7 @@ class _Linter:
         self.rules = rules
         self.problems: list[Problem] = []
         self.flows = {f.get("id"): f for f in root.iter(f"{{{BPMN_NS}}}sequenceFlow")}
-        self.in_lane = {(ref.text or "").strip() for ref in root.iter(f"{{{BPMN_NS}}}flowNodeRef")}
+        self.lanes = lane_map(root)
 
     def add(self, el: etree._Element, message: str) -> None:
         owner = _owner(el)
@@ -185,7 +186,7 @@ class _Linter:
 
     def _human_task(self, el: etree._Element) -> None:
         task_id = el.get("id") or ""
-        if task_id not in self.in_lane:
+        if task_id not in self.lanes:
             self.add(el, "user task is not in a lane (lanes are role codes)")
         actions = [(k[len("action:"):], v) for k, v, _p in properties(el) if k.startswith("action:")]
         if not actions:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import state as state_io
+from .diff import same_diagram
 from .dmn import DecisionCache
 from .errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from .expressions import Effect, SafeScriptEngine
@@ -88,10 +89,11 @@ class ProcessEngine:
     # -- definitions -------------------------------------------------------
     def deploy(self, session: Session, xml: bytes, filename: str, actor: str, now: datetime,
                rules: LintRules | None = None) -> ProcessDefinition:
-        """Lint, validate and store a new version of a diagram (same content = same version)."""
+        """Lint, validate and store a new version of a diagram. The same diagram as the current version
+        (the same bytes, or re-written by a modeler with no change of routing or layout) is that version."""
         loaded = parse_diagram(xml, filename, rules)
         current = self.current_definition(session, loaded.process_id, required=False)
-        if current is not None and current.content_hash == loaded.content_hash:
+        if current is not None and (current.content_hash == loaded.content_hash or same_diagram(current.xml, xml)):
             return current
         version = (current.version + 1) if current else 1
         if current is not None:

@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefini
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .errors import DiagramRejected
+from .lanes import lane_map
 from .lint import (  # noqa: F401  (hardened_parser, load_xml, MAX_DIAGRAM_BYTES: re-exported)
     FIELD_TYPES,
     MAX_DIAGRAM_BYTES,
@@ -94,7 +95,7 @@ def parse_action(name: str, value: str) -> ActionSpec:
     return ActionSpec(name, parts.get("status") or None, tuple(fields), parts.get("label", name))
 
 
-def _human_task(ts) -> HumanTaskSpec:
+def _human_task(ts, lane: str | None) -> HumanTaskSpec:
     props = (getattr(ts, "extensions", None) or {}).get("properties", {})
     actions = {}
     for key, value in props.items():
@@ -103,10 +104,10 @@ def _human_task(ts) -> HumanTaskSpec:
             actions[action.name] = action
     if not actions:
         raise ValueError(f"user task '{ts.bpmn_id}' declares no action:<name> property")
-    if not ts.lane:
+    if not lane:
         raise ValueError(f"user task '{ts.bpmn_id}' is not in a lane (lanes are role codes)")
     return HumanTaskSpec(
-        bpmn_id=ts.bpmn_id, title=props.get("title") or ts.bpmn_name or ts.bpmn_id, role=ts.lane,
+        bpmn_id=ts.bpmn_id, title=props.get("title") or ts.bpmn_name or ts.bpmn_id, role=lane,
         org_var=props.get("org"), assignee_var=props.get("assignee"), due_var=props.get("due"),
         actions=actions, step=props.get("step") or ts.bpmn_id,
     )
@@ -121,6 +122,7 @@ def _all_task_specs(loaded: LoadedSpec):
 def _inspect(loaded: LoadedSpec, root: etree._Element, reported: set[str]) -> list[Problem]:
     """Read the forms and node statuses into the spec; lint (engine/lint.py) did the checking."""
     problems: list[Problem] = []
+    lanes = lane_map(root)
     for ts in _all_task_specs(loaded):
         bpmn_id = getattr(ts, "bpmn_id", None)
         if bpmn_id is None:
@@ -128,7 +130,7 @@ def _inspect(loaded: LoadedSpec, root: etree._Element, reported: set[str]) -> li
         props = (getattr(ts, "extensions", None) or {}).get("properties", {})
         if ts.manual:
             try:
-                loaded.human_tasks[bpmn_id] = _human_task(ts)
+                loaded.human_tasks[bpmn_id] = _human_task(ts, lanes.get(bpmn_id))
             except ValueError as err:
                 if bpmn_id not in reported:
                     problems.append(Problem(bpmn_id, line_of(root, bpmn_id), str(err)))

@@ -261,6 +261,9 @@ class ProcessVersionOut(Schema):
     deployed_by = fields.Str(allow_none=True)
     is_current = fields.Bool()
     kind = fields.Str()
+    created = fields.Bool(metadata={"description": "false: the file is the same diagram as the current version "
+                                                   "(same routing and layout), no new version was made"})
+    message = fields.Str(metadata={"description": "why no version was made (with created = false)"})
 
 
 class AttachmentOut(Schema):

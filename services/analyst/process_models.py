@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.diff import diff_definitions
@@ -74,15 +74,18 @@ def deploy_process_model(ctx: Context, actor: Actor | None, xml: bytes, filename
     newest version is the one evaluated."""
     _require(actor, *ANALYSTS)
     with ctx.db.unit_of_work() as uow:
+        newest = uow.session.scalar(select(func.max(ProcessDefinition.id)))
         if is_dmn(xml):
             definition = deploy_dmn(uow.session, ctx.engine.decisions, xml, filename, actor.login if actor else "system",
                                     ctx.clock(), rules=DmnRules(DECISION_MODELS))
-            view = _view(definition)
-            uow.commit()
-            return view
-        definition = ctx.engine.deploy(uow.session, xml, filename, actor.login if actor else "system", ctx.clock(),
-                                       rules=lint_rules(ctx, uow.session))
+        else:
+            definition = ctx.engine.deploy(uow.session, xml, filename, actor.login if actor else "system", ctx.clock(),
+                                           rules=lint_rules(ctx, uow.session))
         view = _view(definition)
+        view["created"] = newest is None or definition.id > newest
+        if not view["created"]:
+            view["message"] = (f"Файл не отличается от текущей версии {definition.version} процесса "
+                               f"'{definition.process_id}': новая версия не создана")
         uow.commit()
         return view
 
@@ -93,6 +96,15 @@ def _definition(session: Session, process_id: str, version: int) -> ProcessDefin
     if d is None:
         raise NotFound(f"Версия {version} процесса '{process_id}' не найдена")
     return d
+
+
+def version_source(ctx: Context, actor: Actor | None, process_id: str, version: int) -> dict[str, Any]:
+    """The file of one deployed version, as it was deployed (analysts, admins, auditors)."""
+    _require(actor, *ANALYSTS, "auditor")
+    with ctx.db.unit_of_work() as uow:
+        d = _definition(uow.session, process_id, version)
+        return {"xml": d.xml, "filename": d.filename or f"{process_id}.{'dmn' if d.kind == 'dmn' else 'bpmn'}",
+                "kind": d.kind or "bpmn", "version": d.version, "process_id": d.process_id}
 
 
 def diff_versions(ctx: Context, actor: Actor | None, process_id: str, version_a: int,

@@ -1,7 +1,7 @@
 """Analysts' API (issue 7): diff of two versions, migration of running instances, what-if simulation."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.analyst import process_models, simulation
@@ -35,6 +35,20 @@ def diff_versions(process_id: str, version_a: int, version_b: int):
     """Diff of two versions by element: added, removed, changed (analyst, admin, auditor)."""
     result = process_models.diff_versions(ctx(), current_actor(), process_id, version_a, version_b)
     return jsonify(DiffOut().dump(result))
+
+
+@bp.get("/process-models/<process_id>/versions/<int:version>/source")
+@login_required
+@returns(media="application/xml")
+def version_source(process_id: str, version: int):
+    """The file of one deployed version (BPMN or DMN) as it was deployed, to open in a modeler (analyst,
+    admin, auditor)."""
+    source = process_models.version_source(ctx(), current_actor(), process_id, version)
+    name = f"{source['process_id']}-v{source['version']}.{'dmn' if source['kind'] == 'dmn' else 'bpmn'}"
+    if not name.isascii() or '"' in name:
+        name = f"diagram-v{source['version']}.{'dmn' if source['kind'] == 'dmn' else 'bpmn'}"
+    return Response(source["xml"], mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/process-models/<process_id>/migrate")
