@@ -21,12 +21,20 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str, read_only: bool = False) -> Engine:
-    """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+READ = "koridor_read"  # execution option of the engine a read-only unit of work uses
 
+
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """Create an SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writers.
+
+    A unit of work that only reads (`Database.reading()`) starts a deferred SQLite transaction: it
+    takes no write lock, so readers never queue behind writers nor writers behind readers (WAL).
     `read_only` (auditors' replays): the database refuses writes (SQLite `query_only`, PostgreSQL
-    `default_transaction_read_only`) and SQLite transactions start deferred, so long reads never
-    hold the write lock.
+    `default_transaction_read_only`) and every SQLite transaction starts deferred.
+
+    PostgreSQL connections are not pinged at each checkout (a round trip per transaction): a
+    connection the server dropped fails its statement as a disconnect, which makes SQLAlchemy
+    discard the pool's connections, and `pool_recycle` renews connections before idle timeouts.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -45,23 +53,25 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
             # Writers serialise at BEGIN: a loser re-reads fresh state instead of
-            # failing half-way with "database is locked".
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            # failing half-way with "database is locked". Readers take no lock.
+            reading = read_only or conn.get_execution_options().get(READ, False)
+            conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
         return engine
     if read_only:
-        return create_engine(url, pool_pre_ping=True, pool_size=2,
+        return create_engine(url, pool_size=2, pool_recycle=1800,
                              connect_args={"options": "-c default_transaction_read_only=on"})
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
 
 
 class UnitOfWork:
     """A transaction around one use case: `with uow() as tx: ...; tx.commit()`."""
 
-    def __init__(self, factory: sessionmaker[Session]):
+    def __init__(self, factory: sessionmaker[Session], reading: bool = False):
         self._factory = factory
         self.session: Session
         self._committed = False
+        self.reading = reading
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -76,6 +86,8 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        if self.reading:
+            raise RuntimeError("a reading unit of work does not commit: use Database.unit_of_work()")
         try:
             self.session.commit()
         except StaleDataError as err:  # an instance row flushed at commit changed meanwhile (optimistic lock)
@@ -101,10 +113,19 @@ class Database:
         self.engine = make_engine(url, read_only)
         # No autoflush: use cases flush where they need ids; fewer round trips per step.
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READ: True}), expire_on_commit=False,
+                                          autoflush=False)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with UnitOfWork(self.sessions) as uow:
+            yield uow
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A unit of work that only reads: a deferred transaction on SQLite (no write lock), rolled back
+        at the end; it refuses to commit."""
+        with UnitOfWork(self.read_sessions, reading=True) as uow:
             yield uow
 
     def create_all(self) -> None:

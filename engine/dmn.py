@@ -26,7 +26,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
@@ -35,7 +34,7 @@ from sqlalchemy import select
 
 from .errors import DiagramRejected, InvalidInput, NotFound
 from .expressions import SafeScriptEngine, UnsafeExpression, compile_expression
-from .lint import Problem, load_xml
+from .lint import Problem, load_xml, schema_validator
 from .models import ProcessDefinition
 
 HIT_POLICIES = ("UNIQUE", "COLLECT")
@@ -100,7 +99,7 @@ def _lint(root: etree._Element, rules: DmnRules | None) -> list[Problem]:
         add(root, "not a DMN 1.1–1.3 <definitions> document")
         return problems
     try:
-        BpmnValidator(SCHEMAS[namespace]).validate(root, "decision.dmn")
+        schema_validator(SCHEMAS[namespace]).validate(root, "decision.dmn")
     except ValidationException as err:
         problems.append(Problem("file", err.line_number or None, f"DMN schema: {str(err).strip()}"))
     model_id = root.get("id") or ""

@@ -22,11 +22,13 @@ The caller passes the allow-lists in `LintRules`; a rule whose list is None is s
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
 
 from .errors import DiagramRejected
 from .expressions import UnsafeExpression, compile_expression
@@ -45,6 +47,19 @@ _SCRIPTS = {(BPMN_NS, "scriptTask"): "script tasks are not allowed; use a servic
             (BPMN_NS, "script"): "scripts are not allowed",
             (SPIFF_NS, "preScript"): "pre-scripts are not allowed",
             (SPIFF_NS, "postScript"): "post-scripts are not allowed"}
+
+
+_VALIDATORS = threading.local()
+
+
+def schema_validator(xsd_path: str = XSD_PATH) -> BpmnValidator:
+    """The XML-schema validator for `xsd_path`, built once per thread: loading the BPMN schema costs more
+    than parsing a diagram, and a validator keeps its error log, so threads do not share one."""
+    cache = _VALIDATORS.__dict__.setdefault("by_path", {})
+    validator = cache.get(xsd_path)
+    if validator is None:
+        validator = cache[xsd_path] = BpmnValidator(xsd_path)
+    return validator
 
 
 def hardened_parser() -> etree.XMLParser:

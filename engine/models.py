@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime
@@ -53,6 +53,17 @@ class InboxTask(Base):
     """A ready human task, synced after every engine run; inbox queries read only this."""
 
     __tablename__ = "inbox_tasks"
+    # The inbox reads open rows only (partial indexes: a role's closed history is never read), by its
+    # two halves: tasks named to someone, and the unassigned queue of an organisation's role; the done
+    # tab reads a person's closed rows (migration 0018, docs/performance.md).
+    __table_args__ = (
+        Index("ix_inbox_open_assignee", "assignee", "due_at", "id",
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
+        Index("ix_inbox_open_queue", "org_code", "role", "due_at", "id",
+              postgresql_where=text("state = 'open' AND assignee IS NULL"),
+              sqlite_where=text("state = 'open' AND assignee IS NULL")),
+        Index("ix_inbox_closed_by", "closed_by", "state", "due_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)

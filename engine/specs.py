@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -33,6 +32,7 @@ from .lint import (  # noqa: F401  (hardened_parser, load_xml, MAX_DIAGRAM_BYTES
     line_of,
     lint,
     load_xml,
+    schema_validator,
     split_action,
 )
 
@@ -153,7 +153,7 @@ def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules |
     root = load_xml(xml)
     problems = lint(root, rules)
     reported = {p.element for p in problems}
-    parser = SpiffBpmnParser(validator=BpmnValidator())
+    parser = SpiffBpmnParser(validator=schema_validator())
     try:
         parser.add_bpmn_xml(root, filename)
         ids = parser.get_process_ids()

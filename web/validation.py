@@ -9,7 +9,7 @@ organisation exist, is the date in the past) stays in the service.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from flask import request
@@ -210,6 +210,13 @@ def json_object(optional: bool = False) -> dict[str, Any]:
 
 def _doc(view: Callable, **entries: Any) -> None:
     view.__dict__.setdefault("openapi", {}).update(entries)
+
+
+@cache
+def out(schema: type[Schema], many: bool = False) -> Schema:
+    """The response schema `schema` (a list of them with `many`), built once: building a marshmallow
+    schema costs several times what dumping with it does, and a built schema is only read."""
+    return schema(many=many)
 
 
 def accepts(schema: Schema, *, optional: bool = False, form: bool = False) -> Callable:

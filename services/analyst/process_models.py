@@ -53,7 +53,7 @@ def list_steps(ctx: Context, actor: Actor | None, lang: str = "ru") -> list[dict
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:
     """Every process with its versions (who deployed each and when), the current one marked."""
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         rows = uow.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_id,
                                                                       ProcessDefinition.version))
         grouped: dict[str, dict[str, Any]] = {}

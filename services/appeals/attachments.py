@@ -61,7 +61,7 @@ def add_attachment(ctx: Context, actor: Actor, appeal_id: int, filename: str, da
 
 
 def list_attachments(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         load_visible(uow.session, actor, appeal_id)
         rows = uow.session.execute(select(Attachment.id, Attachment.appeal_id, Attachment.filename,
                                           Attachment.content_type, Attachment.size, Attachment.sha256,
@@ -72,7 +72,7 @@ def list_attachments(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[st
 
 def get_attachment(ctx: Context, actor: Actor, appeal_id: int, attachment_id: int) -> tuple[dict[str, Any], bytes]:
     """A file's metadata and bytes, if the actor may see the appeal."""
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         load_visible(uow.session, actor, appeal_id)
         attachment = uow.session.get(Attachment, attachment_id)
         if attachment is None or attachment.appeal_id != appeal_id:

@@ -21,7 +21,7 @@ def investor_home(ctx: Context, actor: Actor) -> dict[str, Any]:
     if not actor.has("investor"):
         raise NotPermitted("Кабинет инвестора доступен только инвестору")
     now = ctx.clock()
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         s = uow.session
         org = s.scalar(select(Organisation).where(Organisation.code == actor.org_code))
         manager = None

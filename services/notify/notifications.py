@@ -13,7 +13,7 @@ from services.models import Appeal, Notification
 def list_notifications(ctx: Context, actor: Actor, unread_only: bool = False, limit: int = 100,
                        offset: int = 0) -> dict[str, Any]:
     """The actor's notifications, unread first, newest first within each group."""
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         s = uow.session
         query = (select(Notification, Appeal.number, Appeal.subject)
                  .outerjoin(Appeal, Appeal.id == Notification.appeal_id)

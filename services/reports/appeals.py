@@ -119,7 +119,7 @@ def appeals_by_type(ctx: Context, actor: Actor, start: date | None = None, end: 
     report_scope(actor)
     start, end, lo, hi = _period(ctx, start, end)
     now = ctx.clock()
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         no_jit(uow.session)
         query = select(Appeal.appeal_type, *_measures(now)).where(*_where(actor, lo, hi, filters))
         found = {r.appeal_type: _sums(r) for r in uow.session.execute(query.group_by(Appeal.appeal_type))}
@@ -145,7 +145,7 @@ def appeals_by_executor(ctx: Context, actor: Actor, start: date | None = None, e
     query = (select(Appeal.manager_login, func.min(Appeal.category_code), func.min(Appeal.subcategory_code),
                     Appeal.fact_code, *_measures(now)).where(*where)
              .group_by(Appeal.manager_login, Appeal.fact_code))
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         s = uow.session
         no_jit(s)
         groups = sorted(((tuple(r[:4]), _sums(r)) for r in s.execute(query)),

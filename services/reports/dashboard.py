@@ -65,7 +65,7 @@ def dashboard(ctx: Context, actor: Actor) -> dict[str, Any]:
     month_start = datetime.combine(today.replace(day=1), time.min, ctx.tz)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), time.min, ctx.tz)
     weeks = [week_start - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         s = uow.session
         no_jit(s)
         measures = _measures(now, month_start, weeks, s.get_bind().dialect.name)

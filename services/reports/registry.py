@@ -59,15 +59,15 @@ def _query(ctx: Context, actor: Actor, filters: dict[str, str]):
 
 def search(ctx: Context, actor: Actor, raw: dict[str, str], limit: int = 200, offset: int = 0) -> dict[str, Any]:
     """One page of the filtered registry, newest first, with the total count."""
-    from services.appeals.appeal import appeal_view
+    from services.appeals.appeal import appeal_views
 
     filters = clean(ctx, raw)
     query = _query(ctx, actor, filters)
     now = ctx.clock()
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = uow.session.scalars(query.order_by(Appeal.id.desc()).limit(limit).offset(offset))
-        items = [appeal_view(ctx, uow.session, a, now) for a in rows]
+        items = appeal_views(ctx, uow.session, rows, now)
     return {"filters": filters, "total": total, "items": items, "limit": limit, "offset": offset}
 
 
@@ -87,7 +87,7 @@ def export_rows(ctx: Context, actor: Actor, raw: dict[str, str]) -> tuple[dict[s
         query = query.where(where)
     types = {code: t.name_ru for code, t in ctx.classifier.appeal_types.items()}
     tz = ctx.tz
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         no_jit(uow.session)
         executors = dict(uow.session.execute(select(Organisation.code, Organisation.name)
                                              .where(Organisation.kind != "company")).all())

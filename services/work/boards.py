@@ -54,7 +54,7 @@ def coordinator_board(ctx: Context, actor: Actor, include_closed: bool = False) 
     last_hop: dict[int, dict[str, Any]] = {}
     hops: dict[int, int] = {}
     if ids:
-        with ctx.db.unit_of_work() as uow:
+        with ctx.db.reading() as uow:
             events = uow.session.scalars(select(HistoryEvent).where(
                 HistoryEvent.subject_type == "appeal", HistoryEvent.subject_id.in_(ids),
                 HistoryEvent.action.in_(HOP_ACTIONS)).order_by(HistoryEvent.id))
@@ -76,7 +76,7 @@ def coordinator_board(ctx: Context, actor: Actor, include_closed: bool = False) 
 def _names(ctx: Context, logins: set[str]) -> dict[str, str]:
     if not logins:
         return {}
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         rows = uow.session.execute(select(User.login, User.name).where(User.login.in_(logins)))
         return {login: name for login, name in rows}
 

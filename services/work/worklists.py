@@ -69,7 +69,7 @@ def inbox_view(ctx: Context, actor: Actor, tab: str = "queue", filters: dict[str
 def _enrich(ctx: Context, tasks: list[dict[str, Any]], now: datetime) -> None:
     """Add the appeal's category, executor, company and overdue flag to each task (one query)."""
     ids = {t["appeal_id"] for t in tasks if t.get("appeal_id")}
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         appeals = {a.id: a for a in uow.session.scalars(select(Appeal).where(Appeal.id.in_(ids)))} if ids else {}
         for task in tasks:
             appeal = appeals.get(task.get("appeal_id") or 0)
@@ -94,7 +94,7 @@ def org_names(ctx: Context, codes: list[str]) -> dict[str, str]:
     """Organisation names by code."""
     if not codes:
         return {}
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         rows = uow.session.execute(select(Organisation.code, Organisation.name).where(Organisation.code.in_(codes)))
         return {code: name for code, name in rows}
 
@@ -104,7 +104,7 @@ def appeal_list(ctx: Context, actor: Actor, filters: dict[str, str] | None = Non
     from services.reports.registry import search
 
     result = search(ctx, actor, filters or {}, limit=500)
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         orgs = [(o.code, o.name) for o in uow.session.scalars(
             select(Organisation).where(Organisation.kind.in_(EXECUTOR_KINDS)).order_by(Organisation.name))]
     return {**result, "options": {"status": list(STATUS_RU.items()),
@@ -115,7 +115,7 @@ def appeal_list(ctx: Context, actor: Actor, filters: dict[str, str] | None = Non
 
 def form_choices(ctx: Context) -> dict[str, Any]:
     """What a task form offers: executing organisations and the managers of each."""
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         orgs = [{"code": o.code, "name": o.name, "kind": o.kind} for o in uow.session.scalars(
             select(Organisation).where(Organisation.kind.in_(EXECUTOR_KINDS)).order_by(Organisation.name))]
         codes = {o["code"] for o in orgs}

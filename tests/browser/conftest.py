@@ -61,13 +61,19 @@ def open_as(browser, live_server):
         page.goto(f"{live_server}/login")
         page.get_by_label("Логин").fill(login)
         page.get_by_label("Пароль").fill(PASSWORD)
-        page.get_by_role("button", name="Войти").click()
-        page.wait_for_load_state("networkidle")
+        click_and_wait(page, page.get_by_role("button", name="Войти"))
         return page
 
     yield _open
     for context in contexts:
         context.close()
+
+
+def click_and_wait(page, target) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded (its `load`
+    event, after any redirect). Waiting for "networkidle" instead costs 0.5 s of silence a click."""
+    with page.expect_navigation():
+        target.click()
 
 
 def screenshot(page, name: str) -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import click_and_wait, screenshot
 from tests.support import COMPANY, FACT_CONSULTATION, FACT_PROBLEM, PASSWORD
 
 
@@ -33,8 +33,7 @@ def _act(page, form: str, button: str | None = None, **fields) -> None:
             control.select_option(label=value)
         else:
             control.fill(value)
-    scope.get_by_role("button", name=button or form, exact=True).click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, scope.get_by_role("button", name=button or form, exact=True))
 
 
 def _status(page) -> str:
@@ -119,8 +118,7 @@ def test_appeal_lifecycle_clicked_through_by_every_role(open_as, live_server):
     rating = investor.get_by_role("form", name="Принять ответ")
     rating.locator("label[title='5 из 5']").click()
     assert rating.locator("input[name=rating][value='5']").is_checked()
-    rating.get_by_role("button", name="Принять ответ").click()
-    investor.wait_for_load_state("networkidle")
+    click_and_wait(investor, rating.get_by_role("button", name="Принять ответ"))
     assert _status(investor) == "Решено"
     assert investor.locator(".rating-shown").get_attribute("aria-label") == "5 из 5"
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from services.models import User
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import click_and_wait, screenshot
 from tests.onboarding_support import APPLICATION, REGISTRATION
 from tests.support import PASSWORD
 
@@ -51,8 +51,7 @@ def test_the_leningrad_path_in_the_pages(open_as, agency_people, live_server):
     open_task(deputy, "Подтвердить регистрацию")
     form = deputy.locator("form[aria-label='Подтвердить и назначить менеджера']")
     form.locator("select[name=manager]").select_option("pm")
-    form.get_by_role("button", name="Подтвердить и назначить менеджера").click()
-    deputy.wait_for_load_state("networkidle")
+    click_and_wait(deputy, form.get_by_role("button", name="Подтвердить и назначить менеджера"))
 
     investor.reload()
     assert "Ожидается заявление на сопровождение" in investor.inner_text("main")
@@ -70,8 +69,7 @@ def test_the_leningrad_path_in_the_pages(open_as, agency_people, live_server):
     open_task(pm, "Проверить заявление")
     form = pm.locator("form[aria-label='Подтвердить и создать проект']")
     form.locator("[name=source]").fill("Инвестиционный портал Ленинградской области")
-    form.get_by_role("button", name="Подтвердить и создать проект").click()
-    pm.wait_for_load_state("networkidle")
+    click_and_wait(pm, form.get_by_role("button", name="Подтвердить и создать проект"))
 
     investor.reload()
     investor.get_by_role("link", name=APPLICATION["name"]).click()

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from devdata.generate import generate
 from devdata.generate_people import GENERATED_PASSWORD
 from services.settings import Settings
-from tests.browser.conftest import SHOTS
+from tests.browser.conftest import SHOTS, click_and_wait
 from web import create_app
 
 
@@ -42,8 +42,7 @@ def _page(browser, base: str, login: str):
     page.goto(f"{base}/login")
     page.get_by_label("Логин").fill(login)
     page.get_by_label("Пароль").fill(GENERATED_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.get_by_role("button", name="Войти"))
     return context, page
 
 

@@ -10,7 +10,7 @@ from ..auth import ctx, current_actor, login_required
 from ..i18n import LANGUAGES
 from ..schemas import DiffOut, MigrateIn, MigrationReportOut, SimulationOut
 from ..schemas_admin import SIMULATION, SIMULATION_FILES, StepListOut
-from ..validation import accepts, checked, documents, query, returns, uploads
+from ..validation import accepts, checked, documents, out, query, returns, uploads
 from . import bp
 
 MIGRATE = MigrateIn()
@@ -34,7 +34,7 @@ def upload(name: str) -> bytes | None:
 def diff_versions(process_id: str, version_a: int, version_b: int):
     """Diff of two versions by element: added, removed, changed (analyst, admin, auditor)."""
     result = process_models.diff_versions(ctx(), current_actor(), process_id, version_a, version_b)
-    return jsonify(DiffOut().dump(result))
+    return jsonify(out(DiffOut).dump(result))
 
 
 @bp.get("/process-models/<process_id>/versions/<int:version>/source")
@@ -58,7 +58,7 @@ def version_source(process_id: str, version: int):
 def migrate(body: dict, process_id: str):
     """Move running instances to a version where safe; report moved and refused with reasons (analyst, admin)."""
     report = process_models.migrate_process(ctx(), current_actor(), process_id, body["to_version"], body["dry_run"])
-    return jsonify(MigrationReportOut().dump(report))
+    return jsonify(out(MigrationReportOut).dump(report))
 
 
 @bp.post("/simulations")
@@ -74,7 +74,7 @@ def simulate():
     period = checked(SIMULATION, {k: v for k, v in request.form.items() if k in ("since", "until") and v})
     report = simulation.simulate(ctx(), current_actor(), period["since"], period["until"],
                                  diagram_xml=upload("diagram"), classifier_json=upload("classifier"))
-    return jsonify(SimulationOut().dump(report))
+    return jsonify(out(SimulationOut).dump(report))
 
 
 @bp.get("/steps")

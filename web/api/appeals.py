@@ -11,7 +11,7 @@ from services.appeals.exports import appeal_docx
 from ..auth import ctx, current_actor, login_required
 from ..schemas import AppealCreate, AppealOut, AttachmentOut, CommentIn, CommentOut, HistoryItemOut
 from ..schemas_lists import AppealListOut, AttachmentListOut, CommentListOut, HistoryListOut
-from ..validation import accepts, query, returns, uploads
+from ..validation import accepts, out, query, returns, uploads
 from . import bp
 
 APPEAL, COMMENT = AppealCreate(), CommentIn()
@@ -26,7 +26,7 @@ def create_appeal(body: dict):
     """File an appeal (investor; operator with channel and received_at)."""
     if body["received_at"] is not None and body["received_at"].tzinfo is None:
         body["received_at"] = body["received_at"].replace(tzinfo=ctx().tz)
-    return jsonify(AppealOut().dump(intake.submit_appeal(ctx(), current_actor(), body))), 201
+    return jsonify(out(AppealOut).dump(intake.submit_appeal(ctx(), current_actor(), body))), 201
 
 
 @bp.get("/appeals")
@@ -40,7 +40,7 @@ def list_appeals():
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
     items = appeals.list_appeals(ctx(), current_actor(), request.args.get("as"), request.args.get("status"),
                                  limit, offset)
-    return jsonify({"items": AppealOut(many=True).dump(items)})
+    return jsonify({"items": out(AppealOut, many=True).dump(items)})
 
 
 @bp.get("/appeals/<int:appeal_id>")
@@ -48,7 +48,7 @@ def list_appeals():
 @returns(AppealOut)
 def get_appeal(appeal_id: int):
     """One appeal."""
-    return jsonify(AppealOut().dump(appeals.get_appeal(ctx(), current_actor(), appeal_id)))
+    return jsonify(out(AppealOut).dump(appeals.get_appeal(ctx(), current_actor(), appeal_id)))
 
 
 @bp.get("/appeals/<int:appeal_id>/history")
@@ -57,7 +57,7 @@ def get_appeal(appeal_id: int):
 def history(appeal_id: int):
     """The appeal's history: who, when, in which role, status from → to."""
     items = appeals.appeal_history(ctx(), current_actor(), appeal_id)
-    return jsonify({"items": HistoryItemOut(many=True).dump(items)})
+    return jsonify({"items": out(HistoryItemOut, many=True).dump(items)})
 
 
 @bp.get("/appeals/<int:appeal_id>/comments")
@@ -66,7 +66,7 @@ def history(appeal_id: int):
 def comments(appeal_id: int):
     """The appeal's comments."""
     items = appeals.list_comments(ctx(), current_actor(), appeal_id)
-    return jsonify({"items": CommentOut(many=True).dump(items)})
+    return jsonify({"items": out(CommentOut, many=True).dump(items)})
 
 
 @bp.post("/appeals/<int:appeal_id>/comments")
@@ -75,7 +75,7 @@ def comments(appeal_id: int):
 @accepts(COMMENT)
 def add_comment(body: dict, appeal_id: int):
     """Add a comment (also a history event)."""
-    return jsonify(CommentOut().dump(appeals.add_comment(ctx(), current_actor(), appeal_id, body["text"]))), 201
+    return jsonify(out(CommentOut).dump(appeals.add_comment(ctx(), current_actor(), appeal_id, body["text"]))), 201
 
 
 @bp.get("/appeals/<int:appeal_id>/export.docx")
@@ -93,7 +93,7 @@ def export_docx(appeal_id: int):
 @returns(AttachmentListOut)
 def list_files(appeal_id: int):
     """Files attached to the appeal."""
-    return jsonify({"items": AttachmentOut(many=True).dump(attachments.list_attachments(ctx(), current_actor(), appeal_id))})
+    return jsonify({"items": out(AttachmentOut, many=True).dump(attachments.list_attachments(ctx(), current_actor(), appeal_id))})
 
 
 @bp.post("/appeals/<int:appeal_id>/files")
@@ -107,7 +107,7 @@ def upload_file(appeal_id: int):
         raise BadRequest("Нужен multipart/form-data с файлом в поле 'file'")
     data = upload.read(attachments.MAX_FILE_BYTES + 1)
     view = attachments.add_attachment(ctx(), current_actor(), appeal_id, upload.filename or "", data)
-    return jsonify(AttachmentOut().dump(view)), 201
+    return jsonify(out(AttachmentOut).dump(view)), 201
 
 
 @bp.get("/appeals/<int:appeal_id>/files/<int:file_id>")

@@ -14,7 +14,7 @@ from ..auth import ctx, current_actor, login_required
 from ..openapi import openapi_document
 from ..schemas import DeadlineRequest, DeadlineResponse, GreenCorridorIn, ProcessVersionOut, TokenRequest, TokenResponse
 from ..schemas_admin import ClassifierOut, ProcessModelsOut, ScoreOut
-from ..validation import accepts, returns, uploads
+from ..validation import accepts, out, returns, uploads
 from . import bp
 
 TOKEN, DEADLINE, SCORE = TokenRequest(), DeadlineRequest(), GreenCorridorIn()
@@ -28,7 +28,7 @@ def token(body: dict):
     if not ctx().settings.password_login:  # KORIDOR_PASSWORD_LOGIN=0: sign-in through the providers only
         raise NotPermitted("Вход по паролю отключён в этой установке")
     value, user = issue_token(ctx(), body["login"], body["password"])
-    return jsonify(TokenResponse().dump({"token": value, "user": user}))
+    return jsonify(out(TokenResponse).dump({"token": value, "user": user}))
 
 
 @bp.get("/classifier")
@@ -48,7 +48,7 @@ def deadline(body: dict):
     received = body["received_at"]
     if received is not None and received.tzinfo is None:
         received = received.replace(tzinfo=ctx().tz)
-    return jsonify(DeadlineResponse().dump(intake.preview_deadline(ctx(), body["fact"], received)))
+    return jsonify(out(DeadlineResponse).dump(intake.preview_deadline(ctx(), body["fact"], received)))
 
 
 @bp.post("/green-corridor/score")
@@ -67,7 +67,7 @@ def list_models():
     """Processes and their versions."""
     items = process_models.list_process_models(ctx())
     for item in items:
-        item["versions"] = ProcessVersionOut(many=True).dump(item["versions"])
+        item["versions"] = out(ProcessVersionOut, many=True).dump(item["versions"])
     return jsonify({"items": items})
 
 
@@ -86,7 +86,7 @@ def deploy_model():
     if len(data) > ctx().settings.max_upload_bytes:
         raise RequestEntityTooLarge("Файл диаграммы больше допустимого размера")
     view = process_models.deploy_process_model(ctx(), current_actor(), data, upload.filename or "diagram.bpmn")
-    return jsonify(ProcessVersionOut().dump(view)), 201
+    return jsonify(out(ProcessVersionOut).dump(view)), 201
 
 
 @bp.get("/openapi.json")

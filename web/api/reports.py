@@ -15,7 +15,7 @@ from ..auth import ctx, current_actor, login_required
 from ..schemas import AppealOut
 from ..schemas_admin import DashboardOut, ReportOut
 from ..schemas_lists import RegistryOut
-from ..validation import query, returns
+from ..validation import out, query, returns
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,5 +90,5 @@ def registry():
     limit = min(request.args.get("limit", 100, type=int) or 100, 500)
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
     result = registry_service.search(ctx(), current_actor(), request.args.to_dict(), limit, offset)
-    result["items"] = AppealOut(many=True).dump(result["items"])
+    result["items"] = out(AppealOut, many=True).dump(result["items"])
     return jsonify(result)

@@ -9,7 +9,7 @@ from services.work import inbox
 from ..auth import ctx, current_actor, login_required
 from ..schemas import TaskComplete, TaskOut, TaskResultOut
 from ..schemas_lists import TaskListOut
-from ..validation import documents, query, returns
+from ..validation import documents, out, query, returns
 from . import bp, json_body
 
 COMPLETE = TaskComplete()
@@ -23,7 +23,7 @@ def list_tasks():
     """The caller's inbox: assigned tasks and tasks queued for the caller's roles in the organisation."""
     state = request.args.get("state", "open")
     items = inbox.list_tasks(ctx(), current_actor(), "done" if state == "done" else "open")
-    return jsonify({"items": TaskOut(many=True).dump(items)})
+    return jsonify({"items": out(TaskOut, many=True).dump(items)})
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -31,7 +31,7 @@ def list_tasks():
 @returns(TaskOut)
 def get_task(task_id: int):
     """A task with its form: fields and allowed actions."""
-    return jsonify(TaskOut().dump(inbox.task_detail(ctx(), current_actor(), task_id)))
+    return jsonify(out(TaskOut).dump(inbox.task_detail(ctx(), current_actor(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -42,4 +42,4 @@ def complete(task_id: int):
     """Complete a task with an action and its fields (checked against the step's declared fields)."""
     body = json_body()
     COMPLETE.load(body)
-    return jsonify(TaskResultOut().dump(actions.complete_task(ctx(), current_actor(), task_id, body)))
+    return jsonify(out(TaskResultOut).dump(actions.complete_task(ctx(), current_actor(), task_id, body)))
