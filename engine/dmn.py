@@ -96,55 +96,55 @@ def _lint(root: etree._Element, rules: DmnRules | None) -> list[Problem]:
 
     namespace = etree.QName(root).namespace
     if etree.QName(root).localname != "definitions" or namespace not in SCHEMAS:
-        add(root, "not a DMN 1.1–1.3 <definitions> document")
+        add(root, "это не документ DMN 1.1–1.3 (<definitions>)")
         return problems
     try:
         schema_validator(SCHEMAS[namespace]).validate(root, "decision.dmn")
     except ValidationException as err:
-        problems.append(Problem("file", err.line_number or None, f"DMN schema: {str(err).strip()}"))
+        problems.append(Problem("file", err.line_number or None, f"схема DMN: {str(err).strip()}"))
     model_id = root.get("id") or ""
     known = None
     if rules is not None and rules.models is not None:
         known = rules.models.get(model_id)
         if known is None:
-            add(root, f"unknown decision model '{model_id}'; known: {', '.join(sorted(rules.models)) or 'none'}")
+            add(root, f"неизвестная модель решений '{model_id}'; известные: {', '.join(sorted(rules.models)) or 'нет'}")
     decisions = root.findall("{*}decision")
     if not decisions:
-        add(root, "no decision")
+        add(root, "нет ни одного решения (decision)")
     seen = set()
     for decision in decisions:
         did = decision.get("id") or ""
         seen.add(did)
         if known is not None and did not in known:
-            add(decision, f"decision '{did}' is not one of {', '.join(sorted(known))}")
+            add(decision, f"решение '{did}' не из числа {', '.join(sorted(known))}")
         tables = decision.findall("{*}decisionTable")
         if len(tables) != 1:
-            add(decision, "a decision holds exactly one decision table")
+            add(decision, "решение должно содержать ровно одну таблицу решений")
             continue
         table = tables[0]
         policy = (table.get("hitPolicy") or "UNIQUE").upper()
         if policy not in HIT_POLICIES:
-            add(table, f"hit policy {policy} is not supported (use {' or '.join(HIT_POLICIES)})")
+            add(table, f"политика срабатывания {policy} не поддерживается (используйте {' или '.join(HIT_POLICIES)})")
         inputs, outputs = table.findall("{*}input"), table.findall("{*}output")
         if not outputs:
-            add(table, "a decision table needs at least one output")
+            add(table, "у таблицы решений должен быть хотя бы один выход (output)")
         for clause in inputs:
             expression = _text(clause.find("{*}inputExpression"))
             if not expression:
-                add(clause, "input without an inputExpression text")
+                add(clause, "вход без текста inputExpression")
                 continue
             try:
                 compile_expression(expression)
             except (SyntaxError, UnsafeExpression) as err:
-                add(clause, f"input expression '{expression}': {err}")
+                add(clause, f"выражение входа '{expression}': {err}")
         for output in outputs:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", output.get("name") or ""):
-                add(output, "an output needs a plain name (letters, digits, _)")
+                add(output, "у выхода должно быть простое имя (латинские буквы, цифры, _)")
         for rule in table.findall("{*}rule"):
             entries, results = rule.findall("{*}inputEntry"), rule.findall("{*}outputEntry")
             if len(entries) != len(inputs) or len(results) != len(outputs):
-                add(rule, f"{len(entries)} input and {len(results)} output entries for "
-                          f"{len(inputs)} inputs and {len(outputs)} outputs")
+                add(rule, f"в правиле {len(entries)} входных и {len(results)} выходных значений при "
+                          f"{len(inputs)} входах и {len(outputs)} выходах")
             for entry in entries:
                 text = _text(entry)
                 if text in (None, "", "-"):
@@ -152,19 +152,19 @@ def _lint(root: etree._Element, rules: DmnRules | None) -> list[Problem]:
                 try:
                     _check_entry(text)
                 except (SyntaxError, UnsafeExpression) as err:
-                    add(entry, f"input entry '{text}': {err}")
+                    add(entry, f"значение входа '{text}': {err}")
             for entry in results:
                 text = _text(entry)
                 if not text:
-                    add(entry, "empty output entry")
+                    add(entry, "пустое значение выхода")
                     continue
                 try:
                     compile_expression(text)
                 except (SyntaxError, UnsafeExpression) as err:
-                    add(entry, f"output entry '{text}': {err}")
+                    add(entry, f"значение выхода '{text}': {err}")
     if known is not None:
         for missing in sorted(known - seen):
-            add(root, f"decision '{missing}' is missing")
+            add(root, f"нет решения '{missing}'")
     return problems
 
 

@@ -48,12 +48,12 @@ def _check(node: ast.AST) -> None:
     )
     for sub in ast.walk(node):
         if not isinstance(sub, allowed):
-            raise UnsafeExpression(f"not allowed in expressions: {type(sub).__name__}")
+            raise UnsafeExpression(f"в выражениях запрещено: {type(sub).__name__}")
         if isinstance(sub, ast.Call):
             if not isinstance(sub.func, ast.Name) or sub.func.id not in _FUNCS or sub.keywords:
-                raise UnsafeExpression("only len/str/int/float/bool/min/max/abs/round may be called")
+                raise UnsafeExpression("вызывать можно только len/str/int/float/bool/min/max/abs/round")
         if isinstance(sub, ast.Name) and sub.id.startswith("_"):
-            raise UnsafeExpression(f"names starting with '_' are not allowed: {sub.id}")
+            raise UnsafeExpression(f"имена, начинающиеся с '_', запрещены: {sub.id}")
 
 
 _compiled: dict[str, ast.Expression] = {}
@@ -64,7 +64,7 @@ def compile_expression(text: str) -> ast.Expression:
     tree = _compiled.get(text)
     if tree is None:
         if len(text) > _MAX_LEN:
-            raise UnsafeExpression("expression too long")
+            raise UnsafeExpression("выражение слишком длинное")
         tree = ast.parse(text.strip(), mode="eval")
         _check(tree)
         _compiled[text] = tree
@@ -130,7 +130,7 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:  # noqa: C901 - a fla
         return _eval(node.body, names) if _eval(node.test, names) else _eval(node.orelse, names)
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return [_eval(e, names) for e in node.elts]
-    raise UnsafeExpression(type(node).__name__)
+    raise UnsafeExpression(f"в выражениях запрещено: {type(node).__name__}")
 
 
 @dataclass

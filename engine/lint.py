@@ -43,10 +43,10 @@ ACTION_PARTS = ("status", "fields", "label")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _HUMAN = ("userTask", "manualTask")
 _EXPRESSIONS = ("conditionExpression", "condition", "loopCardinality", "completionCondition")
-_SCRIPTS = {(BPMN_NS, "scriptTask"): "script tasks are not allowed; use a service task",
-            (BPMN_NS, "script"): "scripts are not allowed",
-            (SPIFF_NS, "preScript"): "pre-scripts are not allowed",
-            (SPIFF_NS, "postScript"): "post-scripts are not allowed"}
+_SCRIPTS = {(BPMN_NS, "scriptTask"): "задачи-скрипты (scriptTask) запрещены; используйте сервисную задачу",
+            (BPMN_NS, "script"): "скрипты запрещены",
+            (SPIFF_NS, "preScript"): "пред-скрипты (preScript) запрещены",
+            (SPIFF_NS, "postScript"): "пост-скрипты (postScript) запрещены"}
 
 
 _VALIDATORS = threading.local()
@@ -106,7 +106,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.element} (line {self.line if self.line is not None else '?'}): {self.message}"
+        return f"{self.element} (строка {self.line if self.line is not None else '?'}): {self.message}"
 
 
 def _local(el: etree._Element) -> tuple[str, str]:
@@ -181,71 +181,73 @@ class _Linter:
         allowed = self.rules.process_ids
         for proc in self.root.iter(f"{{{BPMN_NS}}}process"):
             if allowed is not None and proc.get("isExecutable") == "true" and proc.get("id") not in allowed:
-                self.add(proc, f"unknown process id '{proc.get('id')}'; known: {', '.join(sorted(allowed))}")
+                self.add(proc, f"неизвестный id процесса '{proc.get('id')}'; допустимые: {', '.join(sorted(allowed))}")
         roles = self.rules.roles
         for lane in self.root.iter(f"{{{BPMN_NS}}}lane"):
             if roles is not None and (lane.get("name") or "").strip() not in roles:
-                self.add(lane, f"lane name '{lane.get('name') or ''}' is not a role code")
+                self.add(lane, f"имя дорожки '{lane.get('name') or ''}' не является кодом роли")
 
     def _status(self, el: etree._Element, status: str, where: str) -> None:
         if status.startswith("$"):
             if not _NAME.match(status[1:]):
-                self.add(el, f"{where}: '{status}' is not a $variable name")
+                self.add(el, f"{where}: '{status}' не является именем переменной ($имя)")
         elif self.rules.statuses is not None and status not in self.rules.statuses:
-            self.add(el, f"{where}: unknown status '{status}'")
+            self.add(el, f"{where}: неизвестный статус '{status}'")
 
     def _node_status(self, el: etree._Element) -> None:
         for key, value, _prop in properties(el):
             if key == "status" and value.strip():
-                self._status(el, value.strip(), "status")
+                self._status(el, value.strip(), "свойство status")
 
     def _human_task(self, el: etree._Element) -> None:
         task_id = el.get("id") or ""
         if task_id not in self.lanes:
-            self.add(el, "user task is not in a lane (lanes are role codes)")
+            self.add(el, "задача пользователя не находится ни в одной дорожке (дорожки — коды ролей): внесите её в список дорожки "
+                         "или нарисуйте внутри дорожки")
         actions = [(k[len("action:"):], v) for k, v, _p in properties(el) if k.startswith("action:")]
         if not actions:
-            self.add(el, "user task has no form: declare at least one action:<name> property")
+            self.add(el, "у задачи пользователя нет формы: объявите хотя бы одно свойство action:<имя>")
         for name, value in actions:
             if not _NAME.match(name):
-                self.add(el, f"action '{name}': the name must be letters, digits and '_'")
+                self.add(el, f"действие '{name}': имя — латинские буквы, цифры и '_'")
             parts = split_action(value)
             for key in parts:
                 if key not in ACTION_PARTS:
-                    self.add(el, f"action '{name}': unknown part '{key}' (allowed: status, fields, label)")
+                    self.add(el, f"действие '{name}': неизвестная часть '{key}' (допустимы: status, fields, label)")
             if parts.get("status"):
-                self._status(el, parts["status"], f"action '{name}'")
+                self._status(el, parts["status"], f"действие '{name}'")
             for item in filter(None, (f.strip() for f in parts.get("fields", "").split(","))):
                 fname, _, ftype = item.partition(":")
                 fname, ftype = fname.strip().rstrip("*").strip(), ftype.strip() or "text"
                 if not _NAME.match(fname):
-                    self.add(el, f"action '{name}': bad field name '{fname}'")
+                    self.add(el, f"действие '{name}': недопустимое имя поля '{fname}'")
                 if ftype not in FIELD_TYPES:
-                    self.add(el, f"action '{name}': field '{fname}' has unknown type '{ftype}' "
-                                 f"(known: {', '.join(FIELD_TYPES)})")
+                    self.add(el, f"действие '{name}': у поля '{fname}' неизвестный тип '{ftype}' "
+                                 f"(известные: {', '.join(FIELD_TYPES)})")
 
     def _gateway(self, el: etree._Element) -> None:
         gw_id = el.get("id")
         outgoing = [f for f in self.flows.values() if f.get("sourceRef") == gw_id]
         default = el.get("default")
         if default and default not in {f.get("id") for f in outgoing}:
-            self.add(el, f"default flow '{default}' does not leave this gateway")
+            self.add(el, f"поток по умолчанию '{default}' не выходит из этого шлюза")
         for flow in outgoing:
             cond = flow.find(f"{{{BPMN_NS}}}conditionExpression")
             if flow.get("id") != default and (cond is None or not (cond.text or "").strip()):
-                self.add(el, f"outgoing flow '{flow.get('id')}' has no condition and the gateway has "
-                             + (f"another default ('{default}')" if default else "no default flow"))
+                self.add(el, f"у исходящего потока '{flow.get('id')}' нет условия, а "
+                             + (f"поток по умолчанию у шлюза другой ('{default}')" if default
+                                else "у шлюза нет потока по умолчанию (default)"))
 
     def _expression(self, el: etree._Element, name: str) -> None:
         text = (el.text or "").strip()
         if not text:
             if name != "conditionExpression":
-                self.add(el, f"empty {name}")
+                self.add(el, f"пустое выражение {name}")
             return
         owner = _owner(el)
         where = name
         if _local(owner)[1] == "sequenceFlow":
-            where = f"condition of the flow from '{owner.get('sourceRef')}'"
+            where = f"условие потока из '{owner.get('sourceRef')}'"
         try:
             compile_expression(text)
         except (UnsafeExpression, SyntaxError) as err:
@@ -254,21 +256,21 @@ class _Linter:
     def _timer(self, el: etree._Element) -> None:
         kinds = [child for child in el if _local(child)[1] in ("timeDate", "timeDuration", "timeCycle")]
         if not kinds:
-            self.add(el, "timer without timeDate")
+            self.add(el, "таймер без timeDate")
         for child in kinds:
             kind, text = _local(child)[1], (child.text or "").strip()
             if kind != "timeDate":
-                self.add(el, f"{kind} timers are not supported: use timeDate with a date-time variable")
+                self.add(el, f"таймеры {kind} не поддерживаются: используйте timeDate с переменной даты-времени")
                 continue
             try:
                 compile_expression(text)
             except (UnsafeExpression, SyntaxError) as err:
-                self.add(el, f"timer '{text[:120]}': {err}")
+                self.add(el, f"таймер '{text[:120]}': {err}")
 
     def _operation(self, el: etree._Element) -> None:
         allowed = self.rules.operations
         if allowed is not None and el.get("id") not in allowed:
-            self.add(el, f"service operation '{el.get('id')}' is not registered (known: {', '.join(sorted(allowed))})")
+            self.add(el, f"операция сервиса '{el.get('id')}' не зарегистрирована (известные: {', '.join(sorted(allowed))})")
 
 
 def lint(root: etree._Element, rules: LintRules | None = None) -> list[Problem]:

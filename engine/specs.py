@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from .errors import DiagramRejected
 from .lanes import lane_map
 from .lint import (  # noqa: F401  (hardened_parser, load_xml, MAX_DIAGRAM_BYTES: re-exported)
+    BPMN_NS,
     FIELD_TYPES,
     MAX_DIAGRAM_BYTES,
     LintRules,
@@ -32,6 +33,7 @@ from .lint import (  # noqa: F401  (hardened_parser, load_xml, MAX_DIAGRAM_BYTES
     line_of,
     lint,
     load_xml,
+    properties,
     schema_validator,
     split_action,
 )
@@ -90,7 +92,7 @@ def parse_action(name: str, value: str) -> ActionSpec:
         required = fname.endswith("*")
         ftype = ftype.strip() or "text"
         if ftype not in FIELD_TYPES:
-            raise ValueError(f"action '{name}': unknown field type '{ftype}'")
+            raise ValueError(f"действие '{name}': неизвестный тип поля '{ftype}'")
         fields.append(FieldSpec(fname.rstrip("*").strip(), ftype, required))
     return ActionSpec(name, parts.get("status") or None, tuple(fields), parts.get("label", name))
 
@@ -103,14 +105,36 @@ def _human_task(ts, lane: str | None) -> HumanTaskSpec:
             action = parse_action(key[len("action:"):], value)
             actions[action.name] = action
     if not actions:
-        raise ValueError(f"user task '{ts.bpmn_id}' declares no action:<name> property")
+        raise ValueError(f"задача '{ts.bpmn_id}' не объявляет ни одного свойства action:<имя>")
     if not lane:
-        raise ValueError(f"user task '{ts.bpmn_id}' is not in a lane (lanes are role codes)")
+        raise ValueError(f"задача '{ts.bpmn_id}' не находится ни в одной дорожке (дорожки — коды ролей)")
     return HumanTaskSpec(
         bpmn_id=ts.bpmn_id, title=props.get("title") or ts.bpmn_name or ts.bpmn_id, role=lane,
         org_var=props.get("org"), assignee_var=props.get("assignee"), due_var=props.get("due"),
         actions=actions, step=props.get("step") or ts.bpmn_id,
     )
+
+
+def declared_tasks(root: etree._Element) -> list[HumanTaskSpec]:
+    """The user tasks as the XML declares them (for the registry's check; the lint reports bad parts)."""
+    lanes = lane_map(root)
+    out = []
+    for el in root.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}manualTask"):
+        props = {name: value for name, value, _el in properties(el)}
+        actions = {}
+        for key, value in props.items():
+            if key.startswith("action:"):
+                try:
+                    action = parse_action(key[len("action:"):], value)
+                except ValueError:
+                    continue
+                actions[action.name] = action
+        task_id = el.get("id") or ""
+        out.append(HumanTaskSpec(bpmn_id=task_id, title=props.get("title") or el.get("name") or task_id,
+                                 role=lanes.get(task_id, ""), org_var=props.get("org"),
+                                 assignee_var=props.get("assignee"), due_var=props.get("due"), actions=actions,
+                                 step=props.get("step") or task_id))
+    return out
 
 
 def _all_task_specs(loaded: LoadedSpec):
@@ -141,7 +165,8 @@ def _inspect(loaded: LoadedSpec, root: etree._Element, reported: set[str]) -> li
 
 def _spiff_problem(err: ValidationException, root: etree._Element) -> Problem:
     line = err.line_number or (line_of(root, err.id) if err.id else None)
-    return Problem(err.id or err.tag or "file", int(line) if line else None, str(err).strip())
+    return Problem(err.id or err.tag or "file", int(line) if line else None,
+                   f"диаграмма не разбирается (SpiffWorkflow): {str(err).strip()}")
 
 
 def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules | None = None) -> LoadedSpec:
@@ -152,6 +177,9 @@ def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules |
     """
     root = load_xml(xml)
     problems = lint(root, rules)
+    if rules is not None and rules.task_check is not None:  # from the XML: checked even if the parser gives up
+        for task in declared_tasks(root):
+            problems += [Problem(task.bpmn_id, line_of(root, task.bpmn_id), msg) for msg in rules.task_check(task)]
     reported = {p.element for p in problems}
     parser = SpiffBpmnParser(validator=schema_validator())
     try:
@@ -159,8 +187,8 @@ def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules |
         ids = parser.get_process_ids()
         executable = [p for p in ids if parser.process_parsers[p].process_executable]
         if len(executable) != 1:
-            problems.append(Problem("file", None, f"exactly one executable process expected, found: "
-                                                  f"{', '.join(executable or ids) or 'none'}"))
+            problems.append(Problem("file", None, f"нужен ровно один исполняемый процесс (isExecutable), найдено: "
+                                                  f"{', '.join(executable or ids) or 'ни одного'}"))
             raise _Refused
         process_id = executable[0]
         spec = parser.get_spec(process_id)
@@ -173,15 +201,12 @@ def parse_diagram(xml: bytes, filename: str = "diagram.bpmn", rules: LintRules |
             problems.append(problem)
         spec = None
     except Exception as err:  # noqa: BLE001 - any parser failure is the diagram's problem
-        problems.append(Problem("file", None, f"{type(err).__name__}: {err}"))
+        problems.append(Problem("file", None, f"диаграмма не разбирается ({type(err).__name__}): {err}"))
         spec = None
     if spec is None:
         raise DiagramRejected("Диаграмма не прошла проверку", {"file": [str(p) for p in problems]})
     loaded = LoadedSpec(process_id, hashlib.sha256(xml).hexdigest(), spec, subs)
     problems += _inspect(loaded, root, reported)
-    if rules is not None and rules.task_check is not None:
-        for task in loaded.human_tasks.values():
-            problems += [Problem(task.bpmn_id, line_of(root, task.bpmn_id), msg) for msg in rules.task_check(task)]
     use_engine_clock(loaded)
     if problems:
         raise DiagramRejected("Диаграмма нарушает соглашения Koridor", {"file": [str(p) for p in problems]})

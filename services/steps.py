@@ -175,15 +175,32 @@ def check_task(registry: StepRegistry, task: Any) -> list[str]:
         known = ", ".join(sorted(s.name for s in registry))
         return [f"шаг '{task.step}' не зарегистрирован (свойство step; известные шаги: {known})"]
     problems = []
+    if not (task.org_var or task.assignee_var):
+        problems.append("не задана переменная org (или assignee): задача не достанется ни одной организации "
+                        "и ни одному пользователю")
     for declared in task.actions.values():
         action = step.action(declared.name)
         if action is None:
             problems.append(f"действие '{declared.name}' не объявлено в шаге '{step.name}' "
                             f"(допустимо: {', '.join(a.name for a in step.actions)})")
         elif declared.fields and _form(declared.fields) != _form(action.fields):
-            problems.append(f"действие '{declared.name}': fields= не совпадает с реестром шагов "
-                            f"(шаг '{step.name}': {_form(action.fields)})")
+            problems += _field_problems(step, action, declared)
     return problems
+
+
+def _field_problems(step: Step, action: Action, declared: Any) -> list[str]:
+    """How a diagram's own `fields=` disagrees with the registry's form, field by field."""
+    where = f"действие '{action.name}' (шаг '{step.name}')"
+    given = {f.name: f for f in declared.fields}
+    out = [f"{where}: нет обязательного поля '{f.name}' ({f.type}) в fields=" for f in action.fields
+           if f.required and f.name not in given]
+    for f in declared.fields:
+        known = action.field(f.name)
+        if known is None:
+            out.append(f"{where}: поля '{f.name}' нет в реестре шагов")
+        elif (known.type, known.required) != (f.type, f.required):
+            out.append(f"{where}: поле '{f.name}' в реестре — {known.type}{', обязательное' if known.required else ''}")
+    return out or [f"{where}: fields= не совпадает с реестром шагов ({_form(action.fields)})"]
 
 
 def _field_view(f: Field, lang: str) -> dict[str, Any]:

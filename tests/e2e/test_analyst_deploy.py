@@ -68,7 +68,7 @@ def test_a_script_that_opens_a_file_is_refused_at_deployment(client, ctx):
     response = deploy(Api(client, "analyst"), SCRIPT_OPENS_FILE)
     assert response.status_code == 422
     problems = response.get_json()["errors"]["file"]
-    assert any(p.startswith("close_without_rating (line ") and "script" in p for p in problems), problems
+    assert any(p.startswith("close_without_rating (строка ") and "script" in p for p in problems), problems
     assert _versions(ctx) == 1
 
 
@@ -78,8 +78,8 @@ def test_lint_problems_come_back_together_by_element_and_line(client, ctx):
     response = deploy(Api(client, "analyst"), xml)
     assert response.status_code == 422
     problems = response.get_json()["errors"]["file"]
-    assert any(p.startswith("Lane_head (line ") for p in problems)
-    assert any(p.startswith("moderate (line ") and "thrown_out" in p for p in problems)
+    assert any(p.startswith("Lane_head (строка ") for p in problems)
+    assert any(p.startswith("moderate (строка ") and "thrown_out" in p for p in problems)
     assert _versions(ctx) == 1
 
 

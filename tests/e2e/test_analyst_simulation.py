@@ -105,7 +105,7 @@ def test_a_candidate_diagram_stops_where_a_recorded_action_is_impossible(world, 
 def test_bad_candidates_and_periods_are_refused_with_the_field(world):
     analyst = world["analyst"]
     bad = simulate(analyst, diagram=modified(('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"')))
-    assert bad.status_code == 422 and any(p.startswith("moderate (line ") for p in bad.get_json()["errors"]["file"])
+    assert bad.status_code == 422 and any(p.startswith("moderate (строка ") for p in bad.get_json()["errors"]["file"])
     bad = simulate(analyst, classifier=b"{not json")
     assert bad.status_code == 422 and "classifier" in bad.get_json()["errors"]
     response = analyst.client.post("/api/v1/simulations", headers=analyst.headers, data={"since": "18.08.2025"})

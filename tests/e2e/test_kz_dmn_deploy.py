@@ -67,7 +67,7 @@ def test_a_refused_table_changes_nothing_and_lists_its_problems(client):
     response = _upload(analyst, hostile)
     assert response.status_code == 422
     problems = response.get_json()["errors"]["file"]
-    assert any(p.startswith("threshold_r1_out (line ") for p in problems)
+    assert any(p.startswith("threshold_r1_out (строка ") for p in problems)
     assert any("jobs_points_table" in p and "PRIORITY" in p for p in problems)
     assert _upload(investor, DMN.replace(b"1.3", b"1.0")).status_code == 403
     assert _dmn_versions(analyst) == [1] and _score(investor)["threshold"] == 1.3

@@ -42,7 +42,7 @@ def test_a_refused_upload_lists_every_problem_on_the_page(world):
     response = analyst.post("/analyst/models", {"file": (io.BytesIO(bad), "appeal.bpmn")},
                             content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Lane_head (line " in response.get_data(as_text=True)
+    assert "Lane_head (строка " in response.get_data(as_text=True)
     assert "v2" not in analyst.html("/analyst/models")
 
 
@@ -94,4 +94,4 @@ def test_analyst_commands(world, ctx, database_url, monkeypatch, tmp_path):
     bad = tmp_path / "bad.bpmn"
     bad.write_bytes(modified(('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"')))
     result = runner.invoke(main, ["deploy", str(bad)])
-    assert result.exit_code == 2 and "moderate (line " in result.output
+    assert result.exit_code == 2 and "moderate (строка " in result.output

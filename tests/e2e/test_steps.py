@@ -70,16 +70,41 @@ def test_a_diagram_with_fields_deploys_when_they_agree_with_the_registry(client,
 
 @pytest.mark.parametrize(("old", "new", "element", "words"), [
     ('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=rejected; fields=reason:text"',
-     "moderate", "fields= не совпадает"),
+     "moderate", "поле 'reason' в реестре — text, обязательное"),
+    ('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=rejected; fields=note:text"',
+     "moderate", "нет обязательного поля 'reason' (text) в fields="),
+    ('<spiffworkflow:property name="org" value="agency_org" />\n          <spiffworkflow:property name="due"',
+     '<spiffworkflow:property name="due"', "moderate", "не задана переменная org (или assignee)"),
     ('<spiffworkflow:property name="step" value="moderation" />',
      '<spiffworkflow:property name="step" value="triage" />', "moderate", "шаг 'triage' не зарегистрирован"),
     ('name="action:take" value="status=taken"', 'name="action:grab" value="status=taken"', "take",
      "действие 'grab' не объявлено"),
-], ids=["fields-disagree", "unknown-step", "unknown-action"])
+], ids=["field-not-required", "required-field-missing", "no-org-nor-assignee", "unknown-step", "unknown-action"])
 def test_a_diagram_that_disagrees_with_the_registry_is_refused_naming_the_element(client, ctx, old, new, element,
                                                                                   words):
     response = deploy(Api(client, "analyst"), modified((old, new)))
     assert response.status_code == 422, response.get_json()
     problems = response.get_json()["errors"]["file"]
-    assert any(p.startswith(f"{element} (line ") and words in p for p in problems), problems
+    assert any(p.startswith(f"{element} (строка ") and words in p for p in problems), problems
+    assert _versions(ctx) == 1
+
+
+def test_every_problem_of_a_diagram_comes_back_at_once_in_russian_with_its_element_and_line(client, ctx):
+    """Registry problems and convention problems together: each names the element id and its line."""
+    xml = modified(('<spiffworkflow:property name="step" value="moderation" />',
+                    '<spiffworkflow:property name="step" value="triage" />'),
+                   ('name="action:take" value="status=taken"', 'name="action:grab" value="status=taken"'),
+                   ('<bpmn:lane id="Lane_head" name="head">', '<bpmn:lane id="Lane_head" name="boss">'),
+                   (' default="f_gw_accept"', ''))
+    response = deploy(Api(client, "analyst"), xml)
+    assert response.status_code == 422
+    body = response.get_json()
+    problems = body["errors"]["file"]
+    text = xml.decode("utf-8")
+    for element in ("moderate", "take", "Lane_head", "gw_moderation"):
+        [line] = {int(p.split("(строка ")[1].split(")")[0]) for p in problems if p.startswith(f"{element} (строка ")}
+        assert line == text[:text.index(f'id="{element}"')].count("\n") + 1
+    cyrillic = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+    assert all(cyrillic & set(p.lower().split(":", 1)[1]) for p in problems), problems
+    assert cyrillic & set(body["message"].lower())
     assert _versions(ctx) == 1

@@ -74,16 +74,16 @@ def test_a_hostile_table_is_refused_with_every_problem_listed():
            .replace(b"<text>tech_level</text>", b"<text>tech_level.__class__</text>"))
     problems = _problems(bad)
     joined = "\n".join(problems)
-    assert "threshold_x" in joined and "decision 'threshold' is missing" in joined
-    assert "jobs_points_table" in joined and "hit policy FIRST" in joined
-    assert "investment_points_r4_in" in joined and "only len/str" in joined
-    assert "criteria_r1_w" in joined and "__import__('os')': only len/str" in joined
-    assert "tech_level_points_in" in joined and "Attribute" in joined
-    assert all("(line " in p for p in problems)
+    assert "threshold_x" in joined and "нет решения 'threshold'" in joined
+    assert "jobs_points_table" in joined and "политика срабатывания FIRST" in joined
+    assert "investment_points_r4_in" in joined and "вызывать можно только len/str" in joined
+    assert "criteria_r1_w" in joined and "__import__('os')': вызывать можно только len/str" in joined
+    assert "tech_level_points_in" in joined and "запрещено: Attribute" in joined
+    assert all("(строка " in p for p in problems)
 
 
 def test_unknown_model_and_hostile_xml_are_refused():
-    assert "unknown decision model 'other'" in "\n".join(
+    assert "неизвестная модель решений 'other'" in "\n".join(
         _problems(DMN.replace(b'id="green_corridor"', b'id="other"')))
     xxe = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            b'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="green_corridor">&x;</definitions>')

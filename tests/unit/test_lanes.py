@@ -57,7 +57,7 @@ def test_a_top_level_node_missing_from_the_lists_takes_the_lane_it_is_drawn_in()
 
 def test_a_task_in_no_list_drawn_nowhere_and_in_no_sub_process_is_refused():
     xml = modified(("<bpmn:flowNodeRef>rate</bpmn:flowNodeRef>", ""), ('bpmnElement="rate"', 'bpmnElement="x"'))
-    assert any(p.startswith("rate (line ") and "lane" in p for p in problems_of(xml))
+    assert any(p.startswith("rate (строка ") and "дорожк" in p for p in problems_of(xml))
 
 
 def test_a_file_the_modeler_only_re_wrote_is_the_same_diagram_and_a_moved_task_is_not():

@@ -47,45 +47,45 @@ def test_the_pack_diagram_passes_every_rule():
 
 BAD = {
     "unknown process id": (("<bpmn:process id=\"appeal\"", "<bpmn:process id=\"appeal_v2\""),
-                           ('processRef="appeal"', 'processRef="appeal_v2"'), "appeal_v2", "unknown process id"),
+                           ('processRef="appeal"', 'processRef="appeal_v2"'), "appeal_v2", "неизвестный id процесса"),
     "lane is not a role": (('<bpmn:lane id="Lane_head" name="head">', '<bpmn:lane id="Lane_head" name="chief">'),
-                           None, "Lane_head", "not a role code"),
+                           None, "Lane_head", "не является кодом роли"),
     "unknown status of an action": (('name="action:reject" value="status=rejected"', 'name="action:reject" value="status=binned"'),
-                                    None, "moderate", "unknown status 'binned'"),
+                                    None, "moderate", "неизвестный статус 'binned'"),
     "unknown status of a node": (('<spiffworkflow:property name="status" value="on_moderation" />',
                                   '<spiffworkflow:property name="status" value="queued" />'), None, "start",
-                                 "unknown status 'queued'"),
+                                 "неизвестный статус 'queued'"),
     "bad $variable status": (('value="status=$outcome"', 'value="status=$out-come"'), None, "rate",
-                             "not a $variable name"),
+                             "не является именем переменной"),
     "user task without a form": (('<spiffworkflow:property name="action:reply" value="status=on_moderation" />', ''),
                                  None,
-                                 "reply_clarification", "no form"),
+                                 "reply_clarification", "нет формы"),
     "field of unknown type": (('name="action:reject" value="status=rejected"',
                                'name="action:reject" value="status=rejected; fields=reason*:essay"'),
-                              None, "moderate", "unknown type 'essay'"),
+                              None, "moderate", "неизвестный тип 'essay'"),
     "unknown action part": (('name="action:take" value="status=taken"', 'name="action:take" value="stauts=taken"'),
-                            None, "take", "unknown part 'stauts'"),
+                            None, "take", "неизвестная часть 'stauts'"),
     "user task outside lanes": (("<bpmn:flowNodeRef>rate</bpmn:flowNodeRef>", ""), ('bpmnElement="rate"', 'bpmnElement="x"'),
-                                "rate", "not in a lane"),
+                                "rate", "ни в одной дорожке"),
     "gateway without default or conditions": ((' default="f_gw_accept"', ''), None, "gw_moderation",
-                                              "'f_gw_accept' has no condition"),
+                                              "'f_gw_accept' нет условия"),
     "default that does not leave the gateway": (('default="f_gw_accept"', 'default="f_rework"'), None,
-                                                "gw_moderation", "does not leave this gateway"),
+                                                "gw_moderation", "не выходит из этого шлюза"),
     "unsafe timer": ((TIMER_RATING, TIMER_RATING.replace(">rating_due_at<", ">rating_due_at.__class__<")), None,
-                     "timer_rating", "Attribute"),
+                     "timer_rating", "запрещено: Attribute"),
     "duration timer": ((TIMER_RATING, TIMER_RATING.replace("timeDate", "timeDuration").replace(
-        ">rating_due_at<", ">PT5M<")), None, "timer_rating", "timeDuration timers are not supported"),
+        ">rating_due_at<", ">PT5M<")), None, "timer_rating", "таймеры timeDuration не поддерживаются"),
     "attribute walking in a condition": (("action == 'reject'", "action.__class__.__mro__"), None, "f_gw_reject",
                                          "gw_moderation"),
     "an import in a condition": (("action == 'clarify'", "__import__('os').system('id')"), None, "f_gw_clarify",
-                                 "only len/str"),
+                                 "вызывать можно только len/str"),
     "unregistered service operation": (('<spiffworkflow:serviceTaskOperator id="auto_close"',
                                         '<spiffworkflow:serviceTaskOperator id="send_email"'), None,
-                                       "close_without_rating", "'send_email' is not registered"),
+                                       "close_without_rating", "'send_email' не зарегистрирована"),
     "pre-script": (('<spiffworkflow:property name="title" value="Модерация обращения" />',
                     '<spiffworkflow:property name="title" value="Модерация обращения" />'
                     '</spiffworkflow:properties><spiffworkflow:preScript>x = 1</spiffworkflow:preScript>'
-                    '<spiffworkflow:properties>'), None, "moderate", "pre-scripts are not allowed"),
+                    '<spiffworkflow:properties>'), None, "moderate", "пред-скрипты (preScript) запрещены"),
 }
 
 
@@ -94,9 +94,9 @@ def test_each_rule_refuses_its_bad_diagram_naming_the_element_and_line(rule):
     first, second, element, text = BAD[rule]
     xml = modified(*[p for p in (first, second) if p])
     problems = problems_of(xml)
-    matching = [p for p in problems if p.startswith(f"{element} (line ") and text in p]
+    matching = [p for p in problems if p.startswith(f"{element} (строка ") and text in p]
     assert matching, problems
-    line = int(re.search(r"\(line (\d+)\)", matching[0]).group(1))
+    line = int(re.search(r"\(строка (\d+)\)", matching[0]).group(1))
     assert line == line_of(element, xml)
 
 
@@ -109,7 +109,7 @@ def test_a_script_task_that_opens_a_file_is_refused():
                    ('</bpmn:serviceTask>\n    <bpmn:endEvent id="end_auto_closed"',
                     '</bpmn:scriptTask>\n    <bpmn:endEvent id="end_auto_closed"'))
     problems = problems_of(xml)
-    assert any(p.startswith("close_without_rating (line ") and "script" in p for p in problems), problems
+    assert any(p.startswith("close_without_rating (строка ") and "script" in p for p in problems), problems
 
 
 def test_every_problem_is_listed_at_once():
@@ -119,7 +119,7 @@ def test_every_problem_is_listed_at_once():
                    (TIMER_RATING, TIMER_RATING.replace("timeDate", "timeCycle")))
     listed = " | ".join(problems_of(xml))
     for element in ("Lane_head", "moderate", "gw_moderation", "timer_rating"):
-        assert f"{element} (line " in listed, listed
+        assert f"{element} (строка " in listed, listed
 
 
 def test_allow_lists_apply_only_when_given():
