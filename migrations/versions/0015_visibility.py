@@ -7,14 +7,14 @@ of the hashed content of a history row (docs/audit.md), so setting it leaves eve
 PostgreSQL the append-only trigger is switched off for the one UPDATE and on again.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0015'
-down_revision = '0014'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
