@@ -29,15 +29,18 @@ _INSERT = HistoryEvent.__table__.insert()  # built once: a completion appends on
 def append_event(session: Session, subject_type: str, subject_id: int, at: datetime, actor: str,
                  role: str | None, action: str, *, task: str | None = None, status_from: str | None = None,
                  status_to: str | None = None, data: dict[str, Any] | None = None,
-                 instance_id: int | None = None, replay: dict[str, Any] | None = None) -> None:
+                 instance_id: int | None = None, replay: dict[str, Any] | None = None,
+                 visibility: str = "public") -> None:
     """Append one event, chained to the subject's previous one (a plain INSERT: events are never
-    updated or deleted; on PostgreSQL a trigger refuses both)."""
+    updated or deleted; on PostgreSQL a trigger refuses both). `visibility` (`public`, `internal`: staff
+    only) is stored beside the hashed content, not in it."""
     prev_hash = session.scalar(_TIP, {"subject_type": subject_type, "subject_id": subject_id})
     values = dict(subject_type=subject_type, subject_id=subject_id, at=at, actor=actor, role=role, action=action,
                   task=task, status_from=status_from, status_to=status_to, data=_jsonable(data or {}),
                   instance_id=instance_id, replay=_jsonable(replay) if replay is not None else None,
                   prev_hash=prev_hash)
     values["hash"] = event_hash(values)
+    values["visibility"] = visibility
     try:
         session.execute(_INSERT, values)
     except IntegrityError as err:  # two appends claimed the same predecessor
@@ -66,6 +69,7 @@ def append_events(session: Session, events: list[dict[str, Any]]) -> None:
                       status_to=e.get("status_to"), data=_jsonable(e.get("data") or {}),
                       instance_id=e.get("instance_id"), replay=None, prev_hash=tips.get(e["subject_id"]))
         values["hash"] = event_hash(values)
+        values["visibility"] = e.get("visibility", "public")
         rows.append(values)
     try:
         session.execute(insert(HistoryEvent), rows)

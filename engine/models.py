@@ -155,3 +155,5 @@ class HistoryEvent(Base):
     replay: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # `public` (the investor sees it) or `internal` (staff only); not hashed (docs/audit.md)
+    visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")

@@ -157,10 +157,11 @@ class ProcessEngine:
     def complete(self, session: Session, instance_id: int, task_uuid: str, action: str,
                  fields: dict[str, Any], actor: str, role: str | None, now: datetime,
                  extra_data: dict[str, Any] | None = None, history_data: dict[str, Any] | None = None,
-                 flush: bool = True) -> RunResult:
+                 flush: bool = True, visibility: str = "public") -> RunResult:
         """Complete a ready human task with an action and its fields, then run to the next wait.
         `flush=False`: the instance row is written with the caller's other changes when its unit of work
-        commits (one flush; a stale version then fails the commit with `ConcurrentUpdate`)."""
+        commits (one flush; a stale version then fails the commit with `ConcurrentUpdate`). `visibility`
+        is the history event's (`internal`: staff only)."""
         run = self._load(session, instance_id, now)
         try:
             task = run.workflow.get_task_from_id(UUID(task_uuid))
@@ -171,7 +172,7 @@ class ProcessEngine:
         return self._finish(session, run, actor, role, now, action=action, task_id=bpmn_id,
                             fields=history_data if history_data is not None else fields,
                             replay={"op": "complete", "task": bpmn_id, "action": action, "fields": fields,
-                                    "extra": extra_data or {}}, flush=flush)
+                                    "extra": extra_data or {}}, flush=flush, visibility=visibility)
 
     def _run_human(self, run: _Run, task, action: str, fields: dict[str, Any], extra: dict[str, Any]) -> str:
         """Complete a READY human task with an action, its fields and the services' process data."""
@@ -324,7 +325,7 @@ class ProcessEngine:
 
     def _finish(self, session: Session, run: _Run, actor: str, role: str | None, now: datetime,
                 action: str, task_id: str | None, fields: dict[str, Any], replay: dict[str, Any],
-                flush: bool = True) -> RunResult:
+                flush: bool = True, visibility: str = "public") -> RunResult:
         """Store the run; every run (a timer firing too) appends one event with its `replay` record."""
         row = run.row
         status_from = row.status
@@ -334,7 +335,7 @@ class ProcessEngine:
             row.status = run.status_changes[-1][2]
         append_event(session, row.subject_type, row.subject_id or 0, now, actor, role, action,
                      task=task_id, status_from=status_from, status_to=row.status,
-                     data=fields, instance_id=row.id, replay=replay)
+                     data=fields, instance_id=row.id, replay=replay, visibility=visibility)
         row.state = state_io.dump(run.workflow)
         row.completed = completed
         row.steps += 1

@@ -150,6 +150,7 @@ class Comment(Base):
     role: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(40), default="comment")
     text: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")  # or internal
 
 
 class Notification(Base):

@@ -83,6 +83,7 @@ class Action:
     fields: tuple[Field, ...] = ()
     handler: Handler | None = None
     comment: tuple[str, str] | None = None  # (comment kind, field): saved in the appeal's dialogue
+    visibility: str = "public"  # of its history item and comment: `internal` = staff only (the investor never)
 
     def label(self, lang: str = "ru") -> str:
         return self.label_en if lang == "en" else self.label_ru
@@ -217,5 +218,6 @@ def steps_view(registry: StepRegistry, lang: str = "ru") -> list[dict[str, Any]]
     """The registry as data (GET /api/v1/steps): each step, its actions and their fields, labels in `lang`."""
     return [{"name": step.name, "title": step.title(lang), "subject_type": step.subject_type,
              "roles": list(step.roles),
-             "actions": [{"name": a.name, "label": a.label(lang), "fields": [_field_view(f, lang) for f in a.fields]}
+             "actions": [{"name": a.name, "label": a.label(lang), "visibility": a.visibility,
+                          "fields": [_field_view(f, lang) for f in a.fields]}
                          for a in step.actions]} for step in registry]

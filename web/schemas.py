@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields
 
 from services.appeals.intake import CHANNELS
+from services.visibility import VISIBILITIES
 
 from .validation import (
     REQUIRED,
@@ -154,10 +155,15 @@ class HistoryItemOut(Schema):
     status_to = fields.Str(allow_none=True)
     data = fields.Dict()
     on_behalf_of = fields.Str(allow_none=True)  # the absent user a substitute acted for
+    visibility = fields.Str(metadata={"enum": list(VISIBILITIES),
+                                      "description": "`internal` items reach staff only (docs/api.md)"})
 
 
 class CommentIn(Body):
     text = Text(10000, required=True)
+    visibility = Choice(VISIBILITIES, load_default=None, allow_none=True, metadata={
+        "description": "staff: `internal` (a note, the default) or `public` (a reply the investor reads); "
+                       "an investor's comment is always `public`"})
 
 
 class CommentOut(Schema):
@@ -167,6 +173,7 @@ class CommentOut(Schema):
     role = fields.Str(allow_none=True)
     kind = fields.Str()
     text = fields.Str()
+    visibility = fields.Str(metadata={"enum": list(VISIBILITIES)})
 
 
 class TaskAppealOut(Schema):

@@ -24,6 +24,7 @@ from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, Organisation
 from services.notify.writer import notify
 from services.steps import Action, Choice, Field, Step, StepCall, required
+from services.visibility import INTERNAL
 
 ROUTES = ("single", "several", "omsu")
 
@@ -124,7 +125,7 @@ STEPS = (
                  (required("text", "Текст", "Text"),), first_response, comment=("first_response", "text")),)),
     Step("contribution", "Часть ответа соисполнителя", "A co-executor's part", "appeal", ("manager",),
          (Action("part", "Отправить часть ответа", "Send the part of the answer", (required("text", "Текст", "Text"),),
-                 part, comment=("agency_part", "text")),)),
+                 part, comment=("agency_part", "text"), visibility=INTERNAL),)),
 )
 """The Moscow appeal's steps: the shared ones, `moderation` with the algorithms and the knowledge
 base, the first response and the co-executors' parts."""

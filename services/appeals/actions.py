@@ -22,6 +22,7 @@ from services.errors import ValidationFailed
 from services.models import Appeal, Comment
 from services.steps import StepCall, form_fields
 from services.subjects import complete_other
+from services.visibility import INTERNAL
 from services.work.inbox import OUTCOMES, locate_task
 
 
@@ -72,15 +73,17 @@ def _coerce(kind: str, value: Any) -> Any:
     raise ValueError("неизвестный тип поля")
 
 
-def _apply(ctx: Context, call: StepCall) -> None:
+def _apply(ctx: Context, call: StepCall) -> str:
     """The appeal's side of the action: the handler its step declares (services/appeals/steps.py, a
-    pack's own steps), then the dialogue comment the action carries."""
+    pack's own steps), then the dialogue comment the action carries; returns the visibility of the
+    action's history item and comment (services/visibility.py)."""
     ctx.steps.apply(call)
     declared = ctx.steps.action(call.step, call.action)
     if declared is not None and declared.comment:
         kind, field = declared.comment
         call.session.add(Comment(appeal_id=call.subject.id, at=call.now, author=call.actor.login, role=None,
-                                 kind=kind, text=call.fields[field]))
+                                 kind=kind, text=call.fields[field], visibility=declared.visibility))
+    return declared.visibility if declared is not None else INTERNAL  # the step registry decides
 
 
 _TASK_AND_APPEAL = (select(InboxTask, Appeal)  # one round trip for both rows
@@ -113,17 +116,17 @@ def complete_task(ctx: Context, actor: Actor, task_id: int, body: dict[str, Any]
         clock_before = (appeal.deadline_at, appeal.answered_at)
         on_behalf_of = task.delegated_from if task.assignee == actor.login else None  # a substitute acts
         call = StepCall(ctx, s, actor, appeal, spec.step, action, task.role, fields, now, on_behalf_of, task.org_code)
-        _apply(ctx, call)
+        visibility = _apply(ctx, call)
         extra, history = call.extra, call.history
         if on_behalf_of:
             history["on_behalf_of"] = on_behalf_of
         result: RunResult = ctx.engine.complete(  # flushed once, with the appeal's changes, at commit
             s, task.instance_id, task.task_uuid, action, fields, actor.login, task.role, now,
-            extra_data=extra, history_data={**fields, **history}, flush=False)
+            extra_data=extra, history_data={**fields, **history}, flush=False, visibility=visibility)
         apply_run(s, result, now)
         if (appeal.deadline_at, appeal.answered_at) != clock_before:  # extension, answer, rework
             sla.schedule(ctx, s, appeal, now)
-        view = appeal_view(ctx, s, appeal, now)
+        view = appeal_view(ctx, s, appeal, now, actor)
         uow.commit()
         return {"task_id": task_id, "action": action, "status_from": result.status_from,
                 "status_to": result.status_to, "appeal": view,

@@ -12,6 +12,8 @@ from engine.history import append_event, events_for, lock_chain
 from services.context import Actor, Context
 from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Appeal, AppealRoute, Comment, Organisation, User
+from services.notify.writer import notify
+from services.visibility import PUBLIC, comment_visibility, sees_internal
 
 WIDE_ROLES = ("auditor", "admin", "analyst")
 STATUS_RU = {
@@ -94,23 +96,28 @@ def is_overdue(appeal: Appeal, now: datetime) -> bool:
     return now > appeal.deadline_at
 
 
-def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
-    """The appeal as the API returns it (timestamps in UTC)."""
-    return appeal_views(ctx, session, [appeal], now)[0]
+def appeal_view(ctx: Context, session: Session, appeal: Appeal, now: datetime, viewer: Actor) -> dict[str, Any]:
+    """The appeal as the API returns it to `viewer` (timestamps in UTC)."""
+    return appeal_views(ctx, session, [appeal], now, viewer)[0]
 
 
-def appeal_views(ctx: Context, session: Session, appeals: Iterable[Appeal], now: datetime) -> list[dict[str, Any]]:
+def appeal_views(ctx: Context, session: Session, appeals: Iterable[Appeal], now: datetime,
+                 viewer: Actor) -> list[dict[str, Any]]:
     """Views of several appeals; their people and organisations read in one round trip for all of them
     (a page of appeals costs two statements, whatever its length)."""
     appeals = list(appeals)
     people, orgs = _parties(session, [login for a in appeals for login in (a.investor_login, a.head_login,
                                                                             a.coordinator_login, a.manager_login)],
                             [code for a in appeals for code in (a.agency_org, a.executor_org, a.company_org)])
-    return [_one_view(ctx, a, now, people, orgs) for a in appeals]
+    internal = sees_internal(viewer)
+    return [_one_view(ctx, a, now, people, orgs, internal) for a in appeals]
 
 
 def _one_view(ctx: Context, appeal: Appeal, now: datetime, people: dict[str, dict[str, Any]],
-              orgs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+              orgs: dict[str, dict[str, Any]], internal: bool) -> dict[str, Any]:
+    """One appeal's view: the answer and its outcome reach someone who sees public items only once the
+    head approved them (`answered_at`), never a draft waiting for the head or one the head returned."""
+    released = appeal.answered_at is not None or internal
     fact = ctx.classifier.fact(appeal.fact_code)
     return _utc({
         "id": appeal.id, "number": appeal.number, "status": appeal.status,
@@ -130,8 +137,9 @@ def _one_view(ctx: Context, appeal: Appeal, now: datetime, people: dict[str, dic
         "roles": {role: people.get(login or "") or {"login": None}  # always an object: login null when unbound
                   for role, login in (("head", appeal.head_login), ("coordinator", appeal.coordinator_login),
                                       ("manager", appeal.manager_login))},
-        "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome,
-        "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text else None),
+        "rework_count": appeal.rework_count, "rating": appeal.rating, "outcome": appeal.outcome if released else None,
+        "answer": ({"text": appeal.answer_text, "at": appeal.answered_at} if appeal.answer_text and released
+                   else None),
         "closed_at": appeal.closed_at,
         "has_process": appeal.instance_id is not None,  # generated/imported appeals have none (docs/reports.md)
     })
@@ -155,22 +163,25 @@ def list_appeals(ctx: Context, actor: Actor, as_role: str | None = None, status:
         if status:
             query = query.where(Appeal.status == status)
         rows = uow.session.scalars(query.order_by(Appeal.id.desc()).limit(limit).offset(offset))
-        return appeal_views(ctx, uow.session, rows, now)
+        return appeal_views(ctx, uow.session, rows, now, actor)
 
 
 def get_appeal(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]:
     with ctx.db.reading() as uow:
-        return appeal_view(ctx, uow.session, load_visible(uow.session, actor, appeal_id), ctx.clock())
+        return appeal_view(ctx, uow.session, load_visible(uow.session, actor, appeal_id), ctx.clock(), actor)
 
 
 def appeal_history(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:
-    """Every step of the appeal: who, when, in which role, from which status to which."""
+    """Every step of the appeal: who, when, in which role, from which status to which; internal items
+    only for staff (services/visibility.py)."""
+    internal = sees_internal(actor)
     with ctx.db.reading() as uow:
         load_visible(uow.session, actor, appeal_id)
         return [{"id": e.id, "at": e.at, "actor": e.actor, "role": e.role, "action": e.action,
                  "task": e.task, "status_from": e.status_from, "status_to": e.status_to, "data": e.data,
-                 "on_behalf_of": (e.data or {}).get("on_behalf_of")}
-                for e in events_for(uow.session, "appeal", appeal_id) if not _bookkeeping(e)]
+                 "on_behalf_of": (e.data or {}).get("on_behalf_of"), "visibility": e.visibility}
+                for e in events_for(uow.session, "appeal", appeal_id)
+                if not _bookkeeping(e) and (internal or e.visibility == PUBLIC)]
 
 
 def _bookkeeping(event) -> bool:
@@ -179,8 +190,12 @@ def _bookkeeping(event) -> bool:
     return event.action == "timer" and event.status_from == event.status_to
 
 
-def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str) -> dict[str, Any]:
-    """A comment in the appeal's dialogue; it is also a history event."""
+def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str, visibility: str | None = None
+                ) -> dict[str, Any]:
+    """A comment in the appeal's dialogue; it is also a history event of the same visibility. Staff
+    choose `public` (a reply the investor reads) or `internal` (a note, the default); an investor's
+    comment is public. A public staff comment notifies the appeal's investor."""
+    visibility = comment_visibility(actor, visibility)
     text = (text or "").strip()
     if not text:
         raise ValidationFailed("Пустой комментарий", {"text": ["обязательное поле"]})
@@ -194,20 +209,28 @@ def add_comment(ctx: Context, actor: Actor, appeal_id: int, text: str) -> dict[s
         lock_chain(uow.session, appeal.instance_id)  # one writer per history chain (PostgreSQL)
         uow.session.refresh(appeal)
         role = actor.roles[0]
-        comment = Comment(appeal_id=appeal.id, at=now, author=actor.login, role=role, text=text)
+        comment = Comment(appeal_id=appeal.id, at=now, author=actor.login, role=role, text=text,
+                          visibility=visibility)
         uow.session.add(comment)
         append_event(uow.session, "appeal", appeal.id, now, actor.login, role, "comment",
                      status_from=appeal.status, status_to=appeal.status, data={"text": text},
-                     instance_id=appeal.instance_id)
+                     instance_id=appeal.instance_id, visibility=visibility)
         uow.session.flush()
-        result = {"id": comment.id, "at": comment.at, "author": comment.author, "role": role, "text": text}
+        if visibility == PUBLIC and sees_internal(actor) and appeal.investor_login != actor.login:
+            notify(uow.session, [appeal.investor_login], "comment", appeal,
+                   f"Новый комментарий по обращению №{appeal.number}", now, visibility=PUBLIC)
+        result = {"id": comment.id, "at": comment.at, "author": comment.author, "role": role, "kind": comment.kind,
+                  "text": text, "visibility": visibility}
         uow.commit()
         return result
 
 
 def list_comments(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:
+    """The appeal's dialogue, oldest first; internal notes only for staff."""
     with ctx.db.reading() as uow:
         load_visible(uow.session, actor, appeal_id)
-        rows = uow.session.scalars(select(Comment).where(Comment.appeal_id == appeal_id).order_by(Comment.id))
-        return [{"id": c.id, "at": c.at, "author": c.author, "role": c.role, "kind": c.kind, "text": c.text}
-                for c in rows]
+        query = select(Comment).where(Comment.appeal_id == appeal_id).order_by(Comment.id)
+        if not sees_internal(actor):
+            query = query.where(Comment.visibility == PUBLIC)
+        return [{"id": c.id, "at": c.at, "author": c.author, "role": c.role, "kind": c.kind, "text": c.text,
+                 "visibility": c.visibility} for c in uow.session.scalars(query)]

@@ -11,6 +11,7 @@ from services.appeals import sla
 from services.appeals.appeal import FINAL
 from services.models import Appeal
 from services.notify.writer import notify
+from services.visibility import INTERNAL
 from services.work.absences import route_new_tasks
 
 
@@ -28,9 +29,9 @@ def apply_run(session: Session, result: RunResult, now: datetime) -> Appeal | No
             append_event(session, "appeal", appeal.id, now, SYSTEM, None, "first_response_overdue",
                          status_from=result.status_to, status_to=result.status_to,
                          data={"manager": appeal.manager_login, "executor_org": appeal.executor_org},
-                         instance_id=appeal.instance_id)
+                         instance_id=appeal.instance_id, visibility=INTERNAL)
             notify(session, [appeal.coordinator_login, appeal.head_login], "first_response_overdue", appeal,
-                   f"Не дан первичный ответ по обращению №{appeal.number}", now)
+                   f"Не дан первичный ответ по обращению №{appeal.number}", now, visibility=INTERNAL)
         elif effect.operation == "auto_close":  # investor silence: the answer's outcome stands
             appeal.rating = None
             append_event(session, "appeal", appeal.id, now, SYSTEM, None, "closed_by_system",

@@ -60,7 +60,10 @@ def appeal_docx(ctx: Context, actor: Actor, appeal_id: int) -> tuple[bytes, str]
     doc.add_heading("Запрос", level=2)
     doc.add_paragraph(appeal["description"])
     doc.add_heading("Ответ", level=2)
-    doc.add_paragraph(appeal["answer"]["text"] if appeal["answer"] else "Ответ ещё не подготовлен")
+    answer = appeal["answer"]  # a draft only for staff: the investor's view carries none (services/visibility.py)
+    doc.add_paragraph(answer["text"] if answer else "Ответ ещё не направлен")
+    if answer and answer["at"] is None:
+        doc.add_paragraph("Проект ответа: не направлен инвестору (на согласовании или доработке)")
     if appeal["rating"]:
         doc.add_paragraph(f"Оценка инвестора: {appeal['rating']} из 5")
     doc.add_heading("История работ по обращению", level=2)
@@ -78,7 +81,8 @@ def appeal_docx(ctx: Context, actor: Actor, appeal_id: int) -> tuple[bytes, str]
     if comments:
         doc.add_heading("Комментарии", level=2)
         for c in comments:
-            doc.add_paragraph(f"{_d(c['at'], tz)} {c['author']}: {c['text']}")
+            mark = " (внутренний)" if c["visibility"] == "internal" else ""
+            doc.add_paragraph(f"{_d(c['at'], tz)} {c['author']}{mark}: {c['text']}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue(), f"appeal-{appeal['number']}.docx"

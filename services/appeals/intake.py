@@ -143,7 +143,7 @@ def submit_appeal(ctx: Context, actor: Actor, body: dict[str, Any]) -> dict[str,
         notify(s, [investor], "appeal_received", appeal,
                f"Обращение №{appeal.number} зарегистрировано, срок ответа {appeal.deadline:%d.%m.%Y}", now)
         sla.schedule(ctx, s, appeal, now)
-        view = appeal_view(ctx, s, appeal, now)
+        view = appeal_view(ctx, s, appeal, now, actor)
         uow.commit()
         return view
 

@@ -25,6 +25,7 @@ from engine.runtime import SYSTEM
 from services.context import Context
 from services.models import Appeal, CalendarOverride
 from services.notify.writer import Notice, notify, notify_many
+from services.visibility import INTERNAL
 
 KINDS = ("sla_warning", "overdue")
 
@@ -111,8 +112,10 @@ def mark_overdue(session: Session, appeal: Appeal, now: datetime, status: str | 
                         .values(state="done", fired_at=now).execution_options(synchronize_session=False))
     notified = [x for x in dict.fromkeys((appeal.coordinator_login, appeal.head_login)) if x]
     append_event(session, "appeal", appeal.id, now, SYSTEM, None, "overdue", status_from=status, status_to=status,
-                 data={"deadline": appeal.deadline.isoformat(), "notified": notified}, instance_id=appeal.instance_id)
-    notify(session, notified, "overdue", appeal, f"Просрочен срок ответа по обращению №{appeal.number}", now)
+                 data={"deadline": appeal.deadline.isoformat(), "notified": notified}, instance_id=appeal.instance_id,
+                 visibility=INTERNAL)  # an escalation among staff
+    notify(session, notified, "overdue", appeal, f"Просрочен срок ответа по обращению №{appeal.number}", now,
+           visibility=INTERNAL)
     return True
 
 
@@ -160,10 +163,11 @@ def fire_overdue_many(ctx: Context, session: Session, instance_ids: list[int], n
         notified = [x for x in dict.fromkeys((appeal.coordinator_login, appeal.head_login)) if x]
         events.append(dict(subject_type="appeal", subject_id=appeal.id, at=now, actor=SYSTEM, action="overdue",
                            status_from=appeal.status, status_to=appeal.status, instance_id=appeal.instance_id,
-                           data={"deadline": appeal.deadline.isoformat(), "notified": notified}))
+                           data={"deadline": appeal.deadline.isoformat(), "notified": notified},
+                           visibility=INTERNAL))
     append_events(session, events)
     notify_many(session, [Notice(event["data"]["notified"], "overdue", appeal,  # in-app rows and letters
-                                 f"Просрочен срок ответа по обращению №{appeal.number}")
+                                 f"Просрочен срок ответа по обращению №{appeal.number}", visibility=INTERNAL)
                           for appeal, event in zip(late, events, strict=True)], now)
     return result
 
@@ -182,8 +186,9 @@ def fire_warning(ctx: Context, session: Session, instance_id: int, now: datetime
     left = calendar.working_days_between(now.astimezone(ctx.tz).date() - timedelta(days=1), appeal.deadline)
     notified = notify(session, [appeal.manager_login, appeal.coordinator_login], "sla_warning", appeal,
                       f"До срока ответа по обращению №{appeal.number} осталось рабочих дней: {left} "
-                      f"(срок {appeal.deadline.strftime('%d.%m.%Y')})", now)
+                      f"(срок {appeal.deadline.strftime('%d.%m.%Y')})", now, visibility=INTERNAL)
     append_event(session, "appeal", appeal.id, now, SYSTEM, None, "sla_warning", status_from=appeal.status,
                  status_to=appeal.status, data={"deadline": appeal.deadline.isoformat(), "working_days_left": left,
-                                                "notified": notified}, instance_id=appeal.instance_id)
+                                                "notified": notified}, instance_id=appeal.instance_id,
+                 visibility=INTERNAL)
     return None

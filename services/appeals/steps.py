@@ -16,6 +16,7 @@ from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation, User
 from services.notify.writer import notify
 from services.steps import Action, Choice, Field, Step, StepCall, required
+from services.visibility import INTERNAL
 
 OUTCOME_CHOICES = (Choice("resolved", "Решено", "Resolved"), Choice("not_resolved", "Не решено", "Not resolved"),
                    Choice("deferred", "Отложено", "Deferred"), Choice("declined", "Отклонено", "Declined"))
@@ -75,7 +76,7 @@ def accept(c: StepCall) -> None:
     route(s, appeal, org.code, c.now)
     c.extra.update(executor_org=org.code, manager=manager or None, coordinator=appeal.coordinator_login,
                    control_org=control_org(s, org.code, appeal.agency_org))
-    notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", c.now)
+    notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", c.now, visibility=INTERNAL)
 
 
 def clarify(c: StepCall) -> None:
@@ -93,7 +94,7 @@ def redirect(c: StepCall) -> None:
     route(s, appeal, org.code, c.now)
     c.extra.update(executor_org=org.code, manager=None, control_org=control_org(s, org.code, appeal.agency_org))
     notify(s, [appeal.coordinator_login], "redirected", appeal,
-           f"Обращение №{appeal.number} перенаправлено в {org.name}", c.now)
+           f"Обращение №{appeal.number} перенаправлено в {org.name}", c.now, visibility=INTERNAL)
 
 
 def take(c: StepCall) -> None:
@@ -110,7 +111,7 @@ def extend(c: StepCall) -> None:
                                {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
     appeal.extension_until = until
     notify(c.session, [appeal.head_login], "extension_requested", appeal,
-           f"Запрошен перенос срока по обращению №{appeal.number}", c.now)
+           f"Запрошен перенос срока по обращению №{appeal.number}", c.now, visibility=INTERNAL)
 
 
 def approve_extension(c: StepCall) -> None:
@@ -151,7 +152,7 @@ def rework(c: StepCall) -> None:
     appeal.answered_at = None
     c.history["rework_count"] = appeal.rework_count
     notify(c.session, [appeal.manager_login, appeal.coordinator_login], "rework", appeal,
-           f"Обращение №{appeal.number} отправлено на доработку", c.now)
+           f"Обращение №{appeal.number} отправлено на доработку", c.now, visibility=INTERNAL)
 
 
 def _extension_reason(session: Session, appeal: Appeal) -> str | None:
@@ -181,17 +182,19 @@ STEPS = (
     Step("execution", "Подготовка ответа", "Preparing the answer", "appeal", ("manager",),
          (Action("answer", "Ответить", "Answer",
                  (required("text", "Текст", "Text"),
-                  required("outcome", "Результат", "Outcome", "outcome", choices=OUTCOME_CHOICES)), answer),
+                  required("outcome", "Результат", "Outcome", "outcome", choices=OUTCOME_CHOICES)), answer,
+                 visibility=INTERNAL),  # a draft: the investor reads the answer once the head approved it
           REDIRECT,
           Action("extend", "Запросить перенос срока", "Request a later deadline",
-                 (required("until", "Новый срок", "New deadline", "date"), REASON), extend))),
+                 (required("until", "Новый срок", "New deadline", "date"), REASON), extend, visibility=INTERNAL))),
     Step("extension", "Решение о переносе срока", "Deadline extension decision", "appeal", ("head",),
          (Action("approve", "Согласовать перенос", "Approve the extension", handler=approve_extension),
-          Action("deny", "Отказать в переносе", "Deny the extension", (REASON,), deny))),
+          Action("deny", "Отказать в переносе", "Deny the extension", (REASON,), deny, visibility=INTERNAL))),
     Step("approval", "Согласование ответа", "Answer approval", "appeal", ("head",),
          (Action("approve", "Согласовать и отправить", "Approve and send", handler=approve_answer),
           Action("return", "Вернуть на доработку исполнителю", "Return to the executor",
-                 (required("remarks", "Замечания", "Remarks"),), comment=("remarks", "remarks")))),
+                 (required("remarks", "Замечания", "Remarks"),), comment=("remarks", "remarks"),
+                 visibility=INTERNAL))),
     Step("rating", "Оценка ответа", "Rating the answer", "appeal", ("investor",),
          (Action("accept", "Принять ответ", "Accept the answer",
                  (required("rating", "Оценка", "Rating", "rating", choices=RATING_CHOICES),), rate),

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from engine.models import HistoryEvent
 from services.models import Appeal, Notification, OutboxMessage, User
 from services.notify.mail import render
+from services.visibility import PUBLIC, STAFF_ROLES
 from services.work.substitutes import substitutes_for
 
 
@@ -36,14 +37,16 @@ class Notice:
     appeal: Appeal | None
     text: str
     key: str | None = None
+    visibility: str = PUBLIC  # INTERNAL: staff only; an investor among the recipients gets nothing
 
 
 def notify(session: Session, recipients: list[str | None], event: str, appeal: Appeal | None, text: str,
-           now: datetime | None = None, *, key: str | None = None) -> list[str]:
+           now: datetime | None = None, *, key: str | None = None, visibility: str = PUBLIC) -> list[str]:
     """Notify each distinct login in `recipients` (and the substitute of one who is away) in-app and,
     when the user has an e-mail address, by a letter queued in the outbox; returns the logins notified
-    this time (a repeated event notifies nobody). Without `now` the database's clock is used."""
-    return notify_many(session, [Notice(recipients, event, appeal, text, key)], now)[0]
+    this time (a repeated event notifies nobody). Without `now` the database's clock is used. An
+    `internal` notice (services/visibility.py) reaches staff only: nobody else gets its row or letter."""
+    return notify_many(session, [Notice(recipients, event, appeal, text, key, visibility)], now)[0]
 
 
 def notify_many(session: Session, notices: list[Notice], now: datetime | None = None) -> list[list[str]]:
@@ -84,7 +87,7 @@ def _rows(notices: list[Notice], per_notice: list[list[str]], standing_in: dict[
         discriminator = notice.key or (f"h{tips.get(appeal_id, 0)}" if appeal is not None else "-")
         for login, absent in _targets(logins, standing_in):
             event_key = f"{notice.event}:{appeal_id or '-'}:{discriminator}:{login}"[:300]
-            if event_key in rows:
+            if event_key in rows or (notice.visibility != PUBLIC and not _staff(users.get(login))):
                 continue
             absent_name = (users[absent].name if absent in users else absent) if absent else ""
             row_text = f"{notice.text} (вы замещаете: {absent_name})" if absent else notice.text
@@ -102,6 +105,10 @@ def _targets(logins: list[str], standing_in: dict[str, str]) -> list[tuple[str, 
     targets: list[tuple[str, str | None]] = [(login, None) for login in logins]
     targets += [(standing_in[a], a) for a in logins if a in standing_in and standing_in[a] not in logins]
     return targets
+
+
+def _staff(user: User | None) -> bool:
+    return user is not None and any(role in STAFF_ROLES for role in user.role_list)
 
 
 def _letter(notice: Notice, user: User | None, absent_name: str, base: str, now: datetime) -> dict | None:

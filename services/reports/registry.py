@@ -67,7 +67,7 @@ def search(ctx: Context, actor: Actor, raw: dict[str, str], limit: int = 200, of
     with ctx.db.reading() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = uow.session.scalars(query.order_by(Appeal.id.desc()).limit(limit).offset(offset))
-        items = appeal_views(ctx, uow.session, rows, now)
+        items = appeal_views(ctx, uow.session, rows, now, actor)
     return {"filters": filters, "total": total, "items": items, "limit": limit, "offset": offset}
 
 

@@ -21,6 +21,7 @@ from services.context import Actor, Context
 from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Absence, Appeal, User
 from services.notify.writer import copied, notify
+from services.visibility import INTERNAL
 from services.work.substitutes import substitutes_for
 
 MAX_DAYS = 366
@@ -148,7 +149,7 @@ def _record_moved(session: Session, actor: Actor, action: str, owner: str, recei
     for appeal in session.scalars(select(Appeal).where(Appeal.id.in_(by_appeal)).order_by(Appeal.id)):
         append_event(session, "appeal", appeal.id, now, actor.login, None, action,
                      status_from=appeal.status, status_to=appeal.status, instance_id=appeal.instance_id,
-                     data={"from": owner, "to": receiver, "tasks": sorted(by_appeal[appeal.id])})
+                     data={"from": owner, "to": receiver, "tasks": sorted(by_appeal[appeal.id])}, visibility=INTERNAL)
 
 
 def route_new_tasks(session: Session, assigned: list[Assigned], now: datetime) -> None:

@@ -204,7 +204,8 @@ def test_operator_registers_a_phone_appeal_with_the_time_received(people, client
 def test_comments_are_in_the_dialogue_and_the_history(people):
     inv, mod = people["investor"], people["moderator"]
     aid = inv.file()["id"]
-    assert mod.post(f"/api/v1/appeals/{aid}/comments", json={"text": "Добрый день"}).status_code == 201
+    reply = mod.post(f"/api/v1/appeals/{aid}/comments", json={"text": "Добрый день", "visibility": "public"})
+    assert reply.status_code == 201 and reply.get_json()["visibility"] == "public"
     assert mod.post(f"/api/v1/appeals/{aid}/comments", json={"text": ""}).status_code == 422
     comments = inv.get(f"/api/v1/appeals/{aid}/comments").get_json()["items"]
     assert [c["text"] for c in comments] == ["Добрый день"]

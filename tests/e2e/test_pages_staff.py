@@ -282,7 +282,8 @@ def test_files_upload_and_download_through_the_page(people, api):
 def test_comments_join_the_dialogue(people, api):
     aid = api.file()["id"]
     moderator = people("moderator")
-    response = moderator.post(f"/appeals/{aid}/comments", {"text": "Добрый день! Уточним у района."})
+    response = moderator.post(f"/appeals/{aid}/comments", {"text": "Добрый день! Уточним у района.",
+                                                           "visibility": "public"})  # a reply, not a note
     assert response.status_code == 302 and response.location.endswith("#dialogue")
     page = people("investor").html(f"/appeals/{aid}")
     dialogue = page.split('id="dialogue"')[1].split("</section>")[0]

@@ -52,7 +52,7 @@ def test_warning_two_working_days_before_the_deadline_once_to_executor_and_coord
     assert sweep(ctx).by_kind == {"sla_warning": 1}
     assert sweep(ctx).fired == 0
     assert _notices(ctx, "sla_warning") == ["kdh_manager", "moderator"]
-    warnings = [e for e in appeal_history(ctx, investor, appeal["id"]) if e["action"] == "sla_warning"]
+    warnings = [e for e in appeal_history(ctx, moderator, appeal["id"]) if e["action"] == "sla_warning"]  # internal
     assert len(warnings) == 1 and warnings[0]["actor"] == "system"
     assert warnings[0]["data"]["deadline"] == "2025-08-23" and warnings[0]["data"]["working_days_left"] == 2
     assert not get_appeal(ctx, investor, appeal["id"])["overdue"]
@@ -87,7 +87,7 @@ def test_overdue_is_recorded_once_even_while_the_investor_holds_the_appeal(ctx, 
     clock.advance(days=1)
     _do(ctx, investor, "reply", text="Адрес: Тосно")  # back to moderation: its BPMN timer is overdue too
     fire_due_timers(ctx)
-    events = [e["action"] for e in appeal_history(ctx, investor, appeal["id"])]
+    events = [e["action"] for e in appeal_history(ctx, moderator, appeal["id"])]  # an escalation: staff only
     assert events.count("overdue") == 1
 
 
@@ -117,7 +117,7 @@ def test_escalation_at_the_deadline_is_recorded_and_notifies_coordinator_and_hea
     clock.now = datetime(2025, 8, 24, 6, 0, tzinfo=UTC)
     report = sweep(ctx)
     assert report.by_kind == {"sla_warning": 1, "overdue": 1, "bpmn": 1}
-    overdue = [e for e in appeal_history(ctx, investor, appeal["id"]) if e["action"] == "overdue"]
+    overdue = [e for e in appeal_history(ctx, moderator, appeal["id"]) if e["action"] == "overdue"]
     assert len(overdue) == 1 and overdue[0]["data"]["notified"] == ["moderator", "head"]
     assert _notices(ctx, "overdue") == ["head", "moderator"]
     # an answer before the deadline: the appeal never turns overdue and its SLA timers are spent

@@ -74,8 +74,9 @@ def comments(appeal_id: int):
 @returns(CommentOut, 201)
 @accepts(COMMENT)
 def add_comment(body: dict, appeal_id: int):
-    """Add a comment (also a history event)."""
-    return jsonify(out(CommentOut).dump(appeals.add_comment(ctx(), current_actor(), appeal_id, body["text"]))), 201
+    """Add a comment (also a history event): staff choose `visibility` (`internal` by default)."""
+    view = appeals.add_comment(ctx(), current_actor(), appeal_id, body["text"], body["visibility"])
+    return jsonify(out(CommentOut).dump(view)), 201
 
 
 @bp.get("/appeals/<int:appeal_id>/export.docx")

@@ -11,6 +11,7 @@ from services.appeals.appeal import add_comment
 from services.appeals.attachments import MAX_FILE_BYTES, add_attachment, get_attachment
 from services.appeals.exports import appeal_docx
 from services.errors import ValidationFailed
+from services.visibility import sees_internal
 from services.work.boards import appeal_case
 
 from . import bp
@@ -36,7 +37,8 @@ def appeal(appeal_id: int):
     case = appeal_case(ctx(), actor(), appeal_id)
     who = actor()
     show_diagram = who.has(*DIAGRAM_ROLES) or case["appeal"]["roles"]["coordinator"].get("login") == who.login
-    return render_template("pages/appeal/appeal.html", show_diagram=show_diagram, **case)
+    return render_template("pages/appeal/appeal.html", show_diagram=show_diagram, sees_internal=sees_internal(who),
+                           **case)
 
 
 @bp.post("/appeals/<int:appeal_id>/comments")
@@ -44,7 +46,7 @@ def appeal(appeal_id: int):
 @handle_errors
 def appeal_comment(appeal_id: int):
     try:
-        add_comment(ctx(), actor(), appeal_id, request.form.get("text", ""))
+        add_comment(ctx(), actor(), appeal_id, request.form.get("text", ""), request.form.get("visibility") or None)
     except ValidationFailed as err:
         flash(f"{err.message}: {'; '.join(sum(err.errors.values(), []))}", "error")
     else:
