@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export KORIDOR_PACK ?= leningrad
 
-.PHONY: demo test lint bench install serve translations clean
+.PHONY: demo test lint bench install serve translations clean hardening
 
 $(BIN)/koridor: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ serve: install
 ## One pytest-xdist worker per core (KORIDOR_TEST_WORKERS=0 runs in one process).
 test: install
 	$(BIN)/python -m pytest -n $${KORIDOR_TEST_WORKERS:-auto} --dist worksteal
+
+## make hardening: the long variants the CI suite leaves out (tests marked `hardening`)
+hardening: install
+	$(BIN)/python -m pytest -n $${KORIDOR_TEST_WORKERS:-auto} -m hardening
 
 ## make lint: ruff, and radon: no function in services/, web/ or packs/ over cyclomatic complexity 20
 ## (rank D or worse); the module-length limit (400 lines) is tests/unit/test_architecture.py's

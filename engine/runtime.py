@@ -78,8 +78,9 @@ class ProcessEngine:
     """Runs BPMN processes for Koridor; one instance per subject (appeal, project)."""
 
     def __init__(self, operations: frozenset[str] = frozenset({"escalate_overdue", "auto_close", "escalate_first_late"}),
-                 cache: SpecCache | None = None):
+                 cache: SpecCache | None = None, prune: bool = True):
         self.operations = operations
+        self.prune = prune  # False only to compare with an unpruned run (tests, bench)
         self.cache = cache or SpecCache()
         self._hash_by_definition: dict[int, str] = {}
         self._definition_of: dict[int, int] = {}  # instance -> definition (never changes)
@@ -278,7 +279,8 @@ class ProcessEngine:
                     break
         except WorkflowException as err:
             raise InvalidInput(f"Ошибка процесса: {err}") from err
-        state_io.prune(run.workflow)
+        if self.prune:
+            state_io.prune(run.workflow)
 
     @staticmethod
     def _resolve(status: str, data: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
@@ -87,6 +88,10 @@ def _prune_one(wf, keep_above: int) -> int:
     if not common:
         return 0
     idx = max(0, len(common) - 1 - keep_above)
+    # A join (parallel or inclusive gateway) reads the parent of every earlier task of its own spec
+    # (`task.parent.state`); as the new root it would have none. Cut above it instead.
+    while idx > 0 and isinstance(common[idx].task_spec, Join):
+        idx -= 1
     new_root = common[idx]
     if new_root is wf.task_tree:
         return 0
