@@ -5,7 +5,7 @@ once). Letters held for the daily digest stay in `outbox` with the state `digest
 digest job folds them into one letter (`digested`); no schema change is needed for those states.
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
@@ -13,7 +13,7 @@ from alembic import op
 import engine.db
 
 revision = '0019'
-down_revision = '0014'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
