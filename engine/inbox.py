@@ -30,6 +30,21 @@ class Assigned:
     subject_id: int | None
 
 
+@dataclass(frozen=True)
+class Opened:
+    """An inbox row that became someone's to do in this run: newly open (queued to `org_code` and `role`, or
+    named to `assignee`), or moved to another assignee. What new-work notifications look at."""
+
+    instance_id: int
+    task_uuid: str
+    title: str
+    role: str
+    org_code: str | None
+    assignee: str | None
+    subject_type: str
+    subject_id: int | None
+
+
 class _InboxRow(NamedTuple):
     id: int
     task_uuid: str
@@ -84,10 +99,12 @@ def live_rows(session: Session, instance_id: int) -> tuple[dict[str, _InboxRow],
 
 
 def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], actor: str,
-               action: str, now: datetime, open_rows: dict[str, _InboxRow] | None = None) -> list[Assigned]:
+               action: str, now: datetime, open_rows: dict[str, _InboxRow] | None = None,
+               opened: list[Opened] | None = None) -> list[Assigned]:
     """Open rows for newly ready tasks; close rows whose task left READY (plain statements, no ORM objects).
     `open_rows`: the instance's open rows when the caller read them already (`live_rows`).
-    Returns the instance's open rows, after the sync, that name an assignee and are not delegated."""
+    Returns the instance's open rows, after the sync, that name an assignee and are not delegated;
+    `opened`, when given, receives the rows that became someone's to do (new, or moved to a new assignee)."""
     if open_rows is None:
         open_rows = {r[2]: _InboxRow(*r[1:]) for r in session.execute(_inbox_rows(row.id))}
     ready_ids = {t.uuid for t in ready}
@@ -109,6 +126,8 @@ def sync_inbox(session: Session, row: ProcessInstance, ready: list[ReadyTask], a
                 org_code=t.org, due_at=t.due_at,
                 **({"assignee": t.assignee, "delegated_from": None} if moved else {})))
         assignee, delegated = (t.assignee, None) if r is None or moved else (r.assignee, r.delegated_from)
+        if opened is not None and (r is None or moved):
+            opened.append(Opened(row.id, t.uuid, t.title, t.role, t.org, t.assignee, row.subject_type, row.subject_id))
         if assignee is not None and delegated is None:
             assigned.append(Assigned(row.id, t.uuid, t.title, assignee, row.subject_type, row.subject_id))
     return assigned

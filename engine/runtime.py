@@ -7,6 +7,7 @@ here commits. SpiffWorkflow objects never leave this module: callers get
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,13 +27,14 @@ from .dmn import DecisionCache
 from .errors import ConcurrentUpdate, InvalidInput, InvalidTransition, NotFound
 from .expressions import Effect, SafeScriptEngine
 from .history import append_event
-from .inbox import Assigned, live_rows, sync_inbox, sync_timers
+from .inbox import Assigned, Opened, live_rows, sync_inbox, sync_timers
 from .lint import LintRules
 from .live import LiveWorkflows
 from .models import ProcessDefinition, ProcessInstance
 from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
+OpenedHook = Callable[[Session, list[Opened], str, datetime], None]
 _LOAD = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
          .options(defer(ProcessInstance.state)))
 _LOAD_LOCKED = _LOAD.with_for_update()
@@ -61,6 +63,7 @@ class RunResult:
     effects: list[Effect] = field(default_factory=list)
     ready: list[ReadyTask] = field(default_factory=list)
     assigned: list[Assigned] = field(default_factory=list)  # open inbox rows named to someone, not delegated
+    opened: list[Opened] = field(default_factory=list)  # inbox rows that became someone's to do in this run
 
 
 @dataclass
@@ -78,9 +81,10 @@ class ProcessEngine:
     """Runs BPMN processes for Koridor; one instance per subject (appeal, project)."""
 
     def __init__(self, operations: frozenset[str] = frozenset({"escalate_overdue", "auto_close", "escalate_first_late"}),
-                 cache: SpecCache | None = None, prune: bool = True):
+                 cache: SpecCache | None = None, prune: bool = True, on_opened: OpenedHook | None = None):
         self.operations = operations
         self.prune = prune  # False only to compare with an unpruned run (tests, bench)
+        self.on_opened = on_opened  # told, in the run's transaction, of the rows each run opened (new work)
         self.cache = cache or SpecCache()
         self._hash_by_definition: dict[int, str] = {}
         self._definition_of: dict[int, int] = {}  # instance -> definition (never changes)
@@ -343,7 +347,10 @@ class ProcessEngine:
         row.steps += 1
         row.updated_at = now
         inbox_rows, timer_rows = live_rows(session, row.id)
-        assigned = sync_inbox(session, row, ready, actor, action, now, inbox_rows)
+        opened: list[Opened] = []
+        assigned = sync_inbox(session, row, ready, actor, action, now, inbox_rows, opened)
+        if opened and self.on_opened is not None:
+            self.on_opened(session, opened, actor, now)
         sync_timers(session, row, self._waiting_timers(run), now, timer_rows)
         if flush:
             try:
@@ -352,7 +359,7 @@ class ProcessEngine:
                 raise ConcurrentUpdate("Обращение изменено параллельно, обновите страницу") from err
         self.live.put_after_commit(session, row, run.workflow)
         return RunResult(row.id, row.subject_type, row.subject_id, status_from, row.status,
-                         completed, list(run.engine.effects), ready, assigned)
+                         completed, list(run.engine.effects), ready, assigned, opened)
 
 
 def _all_tasks(workflow: BpmnWorkflow):

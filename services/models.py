@@ -168,6 +168,17 @@ class Notification(Base):
     event_key: Mapped[str | None] = mapped_column(String(300), unique=True, index=True)  # one row per event and person
 
 
+class NotificationSetting(Base):
+    """How one user wants letters: `email` = `immediate` (at once), `digest` (one letter a day) or `off`.
+    No row: at once. In-app notifications are always written."""
+
+    __tablename__ = "notification_settings"
+
+    login: Mapped[str] = mapped_column(String(100), primary_key=True)
+    email: Mapped[str] = mapped_column(String(16), default="immediate")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class CalendarOverride(Base):
     """An admin's correction of the production calendar (late decree, shortened day)."""
 

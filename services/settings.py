@@ -37,6 +37,7 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: int = 60  # 60 s, 2 min, 4 min, … between attempts
     outbox_lease_seconds: int = 300
+    digest_hour: int = 8  # the daily digest of held letters goes at this local hour (the pack's zone)
     # sign-in (issue 18, docs/identity.md): OpenID Connect providers, passwords, investors' self-registration
     oidc_providers: tuple[Provider, ...] = ()
     password_login: bool = True
@@ -60,6 +61,7 @@ class Settings:
             "public_url": env.get("KORIDOR_PUBLIC_URL", "http://localhost:8000"),
             "outbox_interval_seconds": int(env.get("KORIDOR_OUTBOX_INTERVAL_SECONDS", "30")),
             "outbox_max_attempts": int(env.get("KORIDOR_OUTBOX_MAX_ATTEMPTS", "8")),
+            "digest_hour": min(max(int(env.get("KORIDOR_DIGEST_HOUR", "8")), 0), 23),
             "sla_warning_working_days": int(env.get("KORIDOR_SLA_WARNING_WORKING_DAYS", "2")),
             "timer_lease_seconds": int(env.get("KORIDOR_TIMER_LEASE_SECONDS", "300")),
             "oidc_providers": load_providers(env),

@@ -13,6 +13,7 @@ from classifiers.packs import Pack
 from engine.db import Database
 from engine.runtime import ProcessEngine
 from services.context import Context, utcnow
+from services.notify.new_work import notify_opened
 from services.settings import Settings
 
 from .errors import register_error_handlers
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=12 * 1024 * 1024,
                       JSON_SORT_KEYS=False, TESTING=settings.testing)
-    ctx = Context(settings=settings, db=Database(settings.database_url), engine=ProcessEngine(),
+    ctx = Context(settings=settings, db=Database(settings.database_url), engine=ProcessEngine(on_opened=notify_opened),
                   clock=clock or utcnow)
     app.extensions["koridor"] = ctx
 

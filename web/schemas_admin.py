@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from services.notify.preferences import MODES
 from services.work.absences import MAX_DAYS
 from services.work.calendar_overrides import KINDS
 
@@ -54,7 +55,22 @@ class SimulationForm(Body):
     until = Day()
 
 
+class NotificationSettingsIn(Body):
+    """How the caller wants letters: at once, one daily digest, or none (in-app notifications always)."""
+
+    message = "Проверьте настройки уведомлений"
+    email = Choice(MODES, required=True, metadata={"description": "immediate | digest | off"})
+
+
+class NotificationSettingsOut(Schema):
+    email = fields.Str()
+    modes = fields.List(fields.Str())
+    digest_hour = fields.Int(metadata={"description": "local hour of the daily digest (the pack's zone)"})
+    timezone = fields.Str()
+
+
 ABSENCE = AbsenceIn()
+NOTIFICATION_SETTINGS = NotificationSettingsIn()
 CALENDAR_OVERRIDE = CalendarOverrideIn()
 CALENDAR_DAY = CalendarDayIn()
 SIMULATION = SimulationForm()

@@ -23,7 +23,7 @@ from services.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "mail"
 EVENTS = ("appeal_received", "clarification", "answer_ready", "rework", "overdue", "escalation",
-          "task_assigned", "sla_warning", "email_confirmation")
+          "task_assigned", "task_queued", "digest", "sla_warning", "email_confirmation")
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,8 @@ from services.errors import InvalidTransition, NotFound, NotPermitted, Validatio
 from services.models import OutboxMessage
 from services.notify.mail import Letter, deliver, message_id
 
-STATES = ("pending", "sending", "sent", "failed", "skipped")
+STATES = ("pending", "sending", "sent", "failed", "skipped", "digest", "digested")  # digest: held for the daily
+# digest (services/notify/digest.py), digested: folded into one
 NO_SMTP = "SMTP-сервер не настроен (KORIDOR_SMTP_HOST): письмо не отправлялось"
 
 

@@ -11,7 +11,13 @@ substitute who is a recipient in their own right gets one row (the direct one), 
 services/absences.py) that the substitute has been told about this appeal already.
 
 `notify_many` does the same for many events in a fixed number of statements (the timer sweep's fast
-path): one lookup of absences, one of users, one of history tips, one INSERT per table.
+path): one lookup of absences, one of users and their letter settings, one of history tips, one INSERT
+per table.
+
+Letters follow each user's choice (`notification_settings`, services/notify/preferences.py): at once
+(`pending`), held for the daily digest (`digest`, services/notify/digest.py) or none (`off`); the in-app
+row is always written. `told` says whether a person was notified about an appeal earlier in the same
+transaction (a step's own notice, so the new-work notice of the task it opened is not sent twice).
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.models import HistoryEvent
-from services.models import Appeal, Notification, OutboxMessage, User
+from services.models import Appeal, Notification, NotificationSetting, OutboxMessage, User
 from services.notify.mail import render
 from services.visibility import PUBLIC, STAFF_ROLES
 from services.work.substitutes import substitutes_for
@@ -57,18 +63,24 @@ def notify_many(session: Session, notices: list[Notice], now: datetime | None = 
         return [[] for _ in notices]
     now = now or _database_now(session)
     standing_in = substitutes_for(session, sorted(everyone), now)
-    users = {u.login: u for u in session.scalars(
-        select(User).where(User.login.in_(everyone | set(standing_in.values()))))}
+    logins = everyone | set(standing_in.values())
+    users = {u.login: u for u in session.scalars(select(User).where(User.login.in_(logins)))}
+    modes = dict(session.execute(select(NotificationSetting.login, NotificationSetting.email)
+                                 .where(NotificationSetting.login.in_(logins))).all())
     tips = _history_tips(session, [n.appeal.id for n, logins in zip(notices, per_notice, strict=True)
                                    if logins and n.appeal is not None and n.key is None])
     base = session.info.get("public_url", "").rstrip("/")
     rows, letters, owner = _rows(notices, per_notice, standing_in, users, tips, base, now)
     new = _insert_new(session, Notification, list(rows.values()))
-    _insert_new(session, OutboxMessage, [letters[k] for k in rows if k in new and k in letters])
+    _insert_new(session, OutboxMessage, [_held(letters[k], modes.get(rows[k]["recipient"]))
+                                         for k in rows if k in new and k in letters
+                                         and modes.get(rows[k]["recipient"]) != "off"])
     result: list[list[str]] = [[] for _ in notices]
     copies = session.info.setdefault(_COPIES, set())  # the session lives for one unit of work
+    told_now = session.info.setdefault(_TOLD, {})
     for event_key, row in rows.items():  # in the order the targets were listed
         if event_key in new:
+            told_now.setdefault((row["appeal_id"], row["recipient"]), set()).add(row["event"])
             result[owner[event_key]].append(row["recipient"])
             if row["text"] != notices[owner[event_key]].text:  # a copy for someone away
                 copies.add((row["event"], row["appeal_id"], row["recipient"]))
@@ -126,7 +138,19 @@ def _letter(notice: Notice, user: User | None, absent_name: str, base: str, now:
                 subject=subject, body=body, created_at=now, state="pending", attempts=0, next_attempt_at=now)
 
 
+def _held(letter: dict, mode: str | None) -> dict:
+    """The letter as queued for the user's choice: `digest` holds it for the daily digest."""
+    return {**letter, "state": "digest"} if mode == "digest" else letter
+
+
 _COPIES = "koridor.substitute_copies"
+_TOLD = "koridor.told"
+
+
+def told(session: Session, appeal_id: int | None, login: str, ignore: tuple[str, ...] = ()) -> bool:
+    """Whether `login` was notified about the appeal (None: about no appeal) earlier in this transaction,
+    by an event other than those in `ignore`."""
+    return bool(session.info.get(_TOLD, {}).get((appeal_id, login), set()) - set(ignore))
 
 
 def copied(session: Session, event: str, appeal_id: int | None, login: str) -> bool:

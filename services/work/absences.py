@@ -20,6 +20,7 @@ from engine.models import InboxTask
 from services.context import Actor, Context
 from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Absence, Appeal, User
+from services.notify.new_work import handled
 from services.notify.writer import copied, notify
 from services.visibility import INTERNAL
 from services.work.substitutes import substitutes_for
@@ -172,8 +173,9 @@ def _delegate(session: Session, tasks: list[InboxTask] | list[Assigned], substit
                         .values(assignee=substitute, delegated_from=owner)
                         .execution_options(synchronize_session=False))
         appeal = session.get(Appeal, task.subject_id) if task.subject_type == "appeal" else None
-        if appeal is not None and copied(session, "task_assigned", appeal.id, substitute):
-            continue  # told already by the copy of the owner's «передано вам» in this same change
+        if appeal is not None and copied(session, "task_assigned", appeal.id, substitute) \
+                or handled(session, task.task_uuid):
+            continue  # told already (the copy of the owner's notice), or the run's new-work notice decided
         notify(session, [substitute], "task_assigned", appeal,
                f"«{task.title}» (вместо {owner})", now, key=f"t{task.task_uuid}")
 

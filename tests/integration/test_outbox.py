@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.appeals import actions
 from services.appeals.intake import submit_appeal
 from services.models import Appeal, Notification, OutboxMessage
-from services.notify import outbox
+from services.notify import outbox, preferences
 from services.notify.writer import notify
 from services.people.directory import actor_for
 from services.work import inbox
@@ -39,6 +39,12 @@ def _do(ctx, actor, action, **fields):
 def _file(ctx, investor, fact=FACT_PROBLEM):
     return submit_appeal(ctx, investor, {"fact": fact, "subject": "Согласование съезда",
                                          "description": "Просим помочь", "company": COMPANY})
+
+
+def _investor_letters_only(ctx):
+    """The moderators' queue letters switched off (their own setting), so filing queues one letter."""
+    [moderator] = _actors(ctx, "moderator")
+    preferences.put_settings(ctx, moderator, {"email": "off"})
 
 
 def _rows(ctx, **where):
@@ -75,16 +81,20 @@ def test_each_event_reaches_the_mailbox_with_its_russian_subject(ctx, clock, smt
         uow.commit()
 
     counts = outbox.send_pending(ctx)
-    assert counts.get("sent") == len(_rows(ctx)) == 11, (counts, [(r.state, r.next_attempt_at, r.last_error) for r in _rows(ctx)])
+    assert counts.get("sent") == len(_rows(ctx)) == 14, (counts, [(r.state, r.next_attempt_at, r.last_error) for r in _rows(ctx)])
     assert set(smtp.subjects("investor@example.org")) == {
         f"Обращение №{n} зарегистрировано", f"Запрошено уточнение по обращению №{n}",
         f"Получен ответ на обращение №{n}"}
     assert set(smtp.subjects("kdh_manager@example.org")) == {
         f"Новая задача по обращению №{n}", f"Обращение №{n} возвращено на доработку",
         f"Истекает срок ответа по обращению №{n}"}
-    assert set(smtp.subjects("head@example.org")) == {
-        f"Просрочен срок ответа по обращению №{n}", f"Эскалация: обращение №{n} не исполнено в срок"}
+    assert set(smtp.subjects("head@example.org")) == {  # the answer to approve is new work
+        f"Просрочен срок ответа по обращению №{n}", f"Эскалация: обращение №{n} не исполнено в срок",
+        f"Новая задача по обращению №{n}"}
+    assert smtp.subjects("moderator@example.org").count(  # filed, and back after the investor's reply
+        f"Новая задача по обращению №{n} в очереди вашей организации") == 2
     assert set(smtp.subjects("moderator@example.org")) == {  # the coordinator
+        f"Новая задача по обращению №{n} в очереди вашей организации",
         f"Просрочен срок ответа по обращению №{n}", f"Обращение №{n} возвращено на доработку",
         f"Истекает срок ответа по обращению №{n}"}
     received = next(m for m in smtp.messages if str(m["Subject"]).endswith("зарегистрировано"))
@@ -94,11 +104,12 @@ def test_each_event_reaches_the_mailbox_with_its_russian_subject(ctx, clock, smt
     assert received["From"] == "koridor@aerlo.example" and received["Message-ID"].endswith("@aerlo.example>")
     assert all(r.state == "sent" and r.sent_at == clock() for r in _rows(ctx))
     assert outbox.send_pending(ctx) == {}, "a sent letter is not sent again"
-    assert len(smtp.messages) == 11
+    assert len(smtp.messages) == 14
 
 
 def test_a_refused_letter_is_retried_with_back_off_and_sent_later(ctx, clock, smtp):
     build_world(ctx)
+    _investor_letters_only(ctx)
     [investor] = _actors(ctx, "investor")
     _file(ctx, investor)
     smtp.refuse = True
@@ -121,6 +132,7 @@ def test_a_refused_letter_is_retried_with_back_off_and_sent_later(ctx, clock, sm
 
 def test_an_unreachable_server_keeps_every_row_and_gives_up_visibly(ctx, clock, app):
     build_world(ctx)
+    _investor_letters_only(ctx)
     from services.people import directory
     from tests.support import PASSWORD, Api
 
@@ -149,6 +161,7 @@ def test_an_unreachable_server_keeps_every_row_and_gives_up_visibly(ctx, clock, 
 
 def test_one_event_queues_one_letter_and_a_rolled_back_change_none(ctx, clock):
     build_world(ctx)
+    _investor_letters_only(ctx)
     [investor] = _actors(ctx, "investor")
     appeal = _file(ctx, investor)
     for _ in range(2):  # the same event handled twice (a retried sweep, a replayed request)
@@ -164,13 +177,15 @@ def test_one_event_queues_one_letter_and_a_rolled_back_change_none(ctx, clock):
     with ctx.db.unit_of_work() as uow:
         s = uow.session
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
-        assert s.scalar(select(func.count()).select_from(Notification)) == 1
+        # in-app rows: the investor's, and the moderator's (whose letters are off) of the queued task
+        assert s.scalar(select(func.count()).select_from(Notification)) == 2
         [key] = s.scalars(select(OutboxMessage.event_key))
         assert key.startswith(f"appeal_received:{appeal['id']}:h") and key.endswith(":investor")
 
 
 def test_no_smtp_server_configured_marks_letters_skipped(ctx, clock):
     build_world(ctx)
+    _investor_letters_only(ctx)
     [investor] = _actors(ctx, "investor")
     _file(ctx, investor)
     assert ctx.settings.smtp_host == ""
@@ -184,6 +199,7 @@ def test_a_crash_after_the_server_accepted_resends_the_same_message_id(ctx, cloc
     """The at-least-once window (docs/notifications.md): SMTP said 250, the process died before
     recording `sent`. The lease runs out, the next sweep sends again with the same Message-ID."""
     build_world(ctx)
+    _investor_letters_only(ctx)
     [investor] = _actors(ctx, "investor")
     _file(ctx, investor)
     real_record = outbox._record
@@ -207,6 +223,7 @@ def test_a_crash_after_the_server_accepted_resends_the_same_message_id(ctx, cloc
 
 def test_two_senders_never_claim_the_same_letter(ctx, clock, smtp):
     build_world(ctx)
+    _investor_letters_only(ctx)
     [investor] = _actors(ctx, "investor")
     for _ in range(4):
         _file(ctx, investor)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from services.work import scheduler as scheduler_module
 
 
-def test_scheduler_has_coalesced_timer_outbox_and_cadence_jobs(ctx):
+def test_scheduler_has_coalesced_timer_outbox_cadence_and_digest_jobs(ctx):
     sched = scheduler_module.build_scheduler(ctx, interval_seconds=5)
     jobs = {job.id: job for job in sched.get_jobs()}
-    assert set(jobs) == {"timers", "outbox", "project_cadence"}
+    assert set(jobs) == {"timers", "outbox", "project_cadence", "digest"}
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from services.notify import notifications, outbox
+from services.notify import notifications, outbox, preferences
 from services.work import absences
 
 from .. import schemas_admin as a
@@ -38,6 +38,23 @@ def read_notification(notification_id: int):
 def read_all_notifications():
     """Mark all read."""
     return jsonify(notifications.mark_all_read(ctx(), current_actor()))
+
+
+@bp.get("/me/notification-settings")
+@login_required
+@returns(a.NotificationSettingsOut)
+def get_notification_settings():
+    """The caller's choice of letters (immediate, digest, off) and the digest's local hour."""
+    return jsonify(preferences.get_settings(ctx(), current_actor()))
+
+
+@bp.put("/me/notification-settings")
+@login_required
+@returns(a.NotificationSettingsOut)
+@accepts(a.NOTIFICATION_SETTINGS)
+def put_notification_settings(body: dict):
+    """Choose how letters come: `email` = immediate | digest | off."""
+    return jsonify(preferences.put_settings(ctx(), current_actor(), body))
 
 
 @bp.get("/outbox")

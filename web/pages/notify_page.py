@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
-from services.notify import notifications
+from services.notify import notifications, preferences
 from services.work import absences
 
 from ..schemas_admin import ABSENCE
@@ -49,6 +49,22 @@ def notifications_read_all():
     marked = notifications.mark_all_read(ctx(), actor())["marked"]
     flash(_("Отмечено прочитанными: %(n)s", n=marked), "info")
     return redirect(url_for("pages.notifications_page"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+@handle_errors
+def notification_settings_page():
+    """«Настройки уведомлений»: letters at once, as one daily digest, or none."""
+    if request.method == "POST":
+        try:
+            preferences.put_settings(ctx(), actor(), {"email": request.form.get("email")})
+        except ValidationFailed as err:
+            current = preferences.get_settings(ctx(), actor())
+            return render_template("pages/notification_settings.html", errors=err.errors, **current), 422
+        flash(_("Настройки уведомлений сохранены"), "info")
+        return redirect(url_for("pages.notification_settings_page"))
+    return render_template("pages/notification_settings.html", errors={}, **preferences.get_settings(ctx(), actor()))
 
 
 def _render_absences(values: dict | None = None, errors: dict | None = None, message: str | None = None,
