@@ -1,7 +1,7 @@
 """Participants' parts of an appeal with their own deadlines (issue 16)
 
 Revision ID: 0022
-Revises: 0014
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import engine.db
 
 
 revision = '0022'
-down_revision = '0014'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
