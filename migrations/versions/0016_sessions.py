@@ -1,7 +1,7 @@
 """Sessions and API tokens as rows (revocable), failed sign-ins counted in the database
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import engine.db
 
 
 revision = '0016'
-down_revision = '0014'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
