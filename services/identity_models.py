@@ -43,3 +43,31 @@ class SignupRequest(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuthSession(Base):
+    """A signed-in session: an API bearer token (`kind = "api"`) or a browser session (`"web"`, the
+    page cookie carries only its opaque id). Only the SHA-256 of the token or id is kept; deleting
+    the row ends the session at once (sign-out, revocation, a disabled account)."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    login: Mapped[str | None] = mapped_column(String(100), index=True)  # None: a visitor not signed in yet
+    data: Mapped[dict] = mapped_column(JSON)  # a browser session's values (CSRF token, sign-in state)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SignInFailure(Base):
+    """A failed password sign-in, kept a while so that every server process counts the same failures
+    per login and per client address (the throttle, services/sessions.py)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), index=True)  # lower case, as typed
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

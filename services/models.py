@@ -352,4 +352,4 @@ class ProjectTask(Base):
     done_by: Mapped[str | None] = mapped_column(String(100))
 
 
-from .identity_models import SignupRequest, UserIdentity  # noqa: E402,F401  (sign-in tables register with the metadata)
+from .identity_models import AuthSession, SignInFailure, SignupRequest, UserIdentity  # noqa: E402,F401  (sign-in tables register with the metadata)

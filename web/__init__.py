@@ -17,6 +17,7 @@ from services.notify.new_work import notify_opened
 from services.settings import Settings
 
 from .errors import register_error_handlers
+from .server_sessions import DatabaseSessionInterface
 
 
 class IsoJSONProvider(DefaultJSONProvider):
@@ -45,7 +46,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] |
     app.extensions["koridor"] = ctx
 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=settings.public_url.lower().startswith("https://"),
                       PERMANENT_SESSION_LIFETIME=settings.token_ttl_seconds)
+    app.session_interface = DatabaseSessionInterface()  # the cookie holds a session id; the values are rows
     from .api import bp as api_bp
     from .i18n import init_i18n
     from .oidc import init_oidc

@@ -26,7 +26,8 @@ def login_required(view):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationFailed("Требуется авторизация: заголовок Authorization: Bearer <token>")
-        g.actor = authenticate(ctx(), token.strip())
+        g.token = token.strip()
+        g.actor = authenticate(ctx(), g.token)
         return view(*args, **kwargs)
 
     wrapper.requires_token = True  # type: ignore[attr-defined]  (web/openapi.py: the bearer scheme)

@@ -87,6 +87,17 @@ def users_add(login: str, password: str, roles: tuple[str, ...], org: str, name:
     click.echo(f"Пользователь {login} добавлен")
 
 
+@users.command("disable")
+@click.argument("login")
+def users_disable(login: str) -> None:
+    """Switch an account off and end all its tokens and sessions at once."""
+    try:
+        ended = directory.disable_user(_ctx(), None, login)
+    except TYPED as err:
+        _fail(err)
+    click.echo(f"Пользователь {login} отключён; завершено сессий: {ended}")
+
+
 @main.command()
 def demo() -> None:
     """Load demo organisations, users and appeals; print the logins."""

@@ -13,6 +13,7 @@ from services import errors as service_errors
 from services.errors import TYPED
 from services.identity import IdentityRefused
 from services.people.directory import AuthenticationFailed
+from services.sessions import TooManyAttempts
 from services.signup import LinkExpired, TooManySignups
 
 from .validation import flatten
@@ -27,7 +28,7 @@ STATUS = {
     service_errors.ValidationFailed: 422, service_errors.KoridorError: 400,
     engine_errors.NotFound: 404, engine_errors.InvalidTransition: 409, engine_errors.ConcurrentUpdate: 409,
     engine_errors.InvalidInput: 422, engine_errors.DiagramRejected: 422, engine_errors.EngineError: 400,
-    IdentityRefused: 403, TooManySignups: 429, LinkExpired: 410,
+    IdentityRefused: 403, TooManySignups: 429, LinkExpired: 410, TooManyAttempts: 429,
 }
 
 
@@ -72,4 +73,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _typed(err):
-    return error_body(status_of(err), err.message, err.errors)
+    response = error_body(status_of(err), err.message, err.errors)
+    if getattr(err, "retry_after", None):
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response

@@ -254,3 +254,9 @@ class StepOut(Schema):
 
 class StepListOut(Schema):
     items = fields.List(fields.Nested(StepOut))
+
+
+class UserDisabledOut(Schema):
+    login = fields.Str()
+    active = fields.Bool()
+    sessions_ended = fields.Int()

@@ -3,22 +3,19 @@ from __future__ import annotations
 
 import re
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from classifiers.ogrn import ogrn_problem
+from services import sessions
 from services.context import Actor, Context
-from services.errors import ValidationFailed
+from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import ORG_KINDS, ROLES, Organisation, User
+from services.sessions import AuthenticationFailed
 
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _LOGIN = re.compile(r"^[A-Za-z0-9_.@\-]{2,100}$")
-
-
-class AuthenticationFailed(Exception):
-    """Wrong login/password or a bad token (HTTP 401)."""
 
 
 def add_org(ctx: Context, code: str, name: str, kind: str, inn: str | None = None,
@@ -79,29 +76,30 @@ def actor_for(session: Session, login: str) -> Actor:
     return Actor(user.login, user.name, tuple(user.role_list), user.org_code, org.kind if org else "")
 
 
-def _serializer(ctx: Context) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(ctx.settings.secret_key, salt="koridor-api-token")
-
-
-def issue_token(ctx: Context, login: str, password: str) -> tuple[str, dict]:
-    """Check a password and issue a signed bearer token."""
-    with ctx.db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.login == login))
-        if user is None or not user.active or not check_password_hash(user.password_hash, password):
-            raise AuthenticationFailed("Неверный логин или пароль")
-        return _serializer(ctx).dumps({"login": user.login}), user_dict(user)
+def issue_token(ctx: Context, login: str, password: str, address: str = "?") -> tuple[str, dict]:
+    """Check a password (throttled per login and address) and issue a revocable bearer token."""
+    user = sessions.sign_in(ctx, login, password, address)
+    return sessions.issue_api_token(ctx, user.login), user_dict(user)
 
 
 def authenticate(ctx: Context, token: str) -> Actor:
     """Resolve a bearer token to an actor."""
-    try:
-        payload = _serializer(ctx).loads(token, max_age=ctx.settings.token_ttl_seconds)
-    except SignatureExpired as err:
-        raise AuthenticationFailed("Срок действия токена истёк") from err
-    except BadSignature as err:
-        raise AuthenticationFailed("Недействительный токен") from err
+    return sessions.authenticate(ctx, token)
+
+
+def disable_user(ctx: Context, actor: Actor | None, login: str) -> int:
+    """Switch an account off and end every token and browser session it has (the CLI passes no actor;
+    through the API only an admin). Returns how many sessions ended."""
+    if actor is not None and not actor.has("admin"):
+        raise NotPermitted("Отключать пользователей может только администратор")
     with ctx.db.unit_of_work() as uow:
-        return actor_for(uow.session, payload["login"])
+        user = uow.session.scalar(select(User).where(User.login == login))
+        if user is None:
+            raise NotFound(f"Нет пользователя '{login}'")
+        user.active = False
+        ended = sessions.end_all(uow.session, login)
+        uow.commit()
+        return ended
 
 
 def user_dict(user: User) -> dict:

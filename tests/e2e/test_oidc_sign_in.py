@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from services import sessions
 from services.identity_models import UserIdentity
 from services.models import Organisation, User
 from tests.oidc_support import INN, OGRN, csrf, to_provider
@@ -141,12 +142,11 @@ def test_forged_state_and_a_wrong_pkce_verifier_are_refused(oidc_harness, korido
     _refused(response, 400, "(state)")
     http = requests.Session()  # the right state, but another code verifier in the session: the provider refuses
     callback = to_provider(http, oidc_harness.base, "test", "ivanov")
-    serializer = koridor.session_interface.get_signing_serializer(koridor)
-    data = serializer.loads(http.cookies["session"])
+    kept = koridor.extensions["koridor"]  # the session's values are a row; the cookie is its id
+    data = sessions.load_web(kept, http.cookies["session"])
     [key] = [k for k in data if k.startswith("_state_test_")]
     data[key]["data"]["code_verifier"] = "x" * 48
-    [cookie] = [c for c in http.cookies if c.name == "session"]
-    http.cookies.set("session", serializer.dumps(data), domain=cookie.domain, path=cookie.path)
+    assert sessions.save_web(kept, http.cookies["session"], data) == http.cookies["session"]
     _refused(http.get(callback), 401, "invalid_grant")
     assert _count(koridor, UserIdentity) == 0
 
@@ -154,9 +154,14 @@ def test_forged_state_and_a_wrong_pkce_verifier_are_refused(oidc_harness, korido
 def test_a_replayed_code_and_an_expired_code_are_refused(oidc_harness, koridor):
     base, http = oidc_harness.base, requests.Session()
     callback = to_provider(http, base, "agency", "moderator")
-    thief = requests.Session()
-    thief.cookies.update(http.cookies)  # the same state in the session: only the code decides
+    kept = koridor.extensions["koridor"]
+    before = sessions.load_web(kept, http.cookies["session"])
+    copied = requests.Session()
+    copied.cookies.update(http.cookies)
     assert http.get(callback, allow_redirects=False).status_code == 302
+    _refused(copied.get(callback), 400, "(state)")  # a copied cookie died with the sign-in (a new session id)
+    thief = requests.Session()  # the same state restored in a session of its own: only the code decides
+    thief.cookies.set("session", sessions.save_web(kept, None, before))
     _refused(thief.get(callback), 401, "invalid_grant")
     _refused(http.get(callback), 400, "(state)")  # the state was used up by the first answer
     slow = requests.Session()
@@ -200,7 +205,7 @@ def test_passwords_can_be_switched_off(oidc_harness, koridor):
     page = http.get(f"{oidc_harness.base}/login")
     assert 'name="password"' not in page.text and "Войти через Госуслуги (тест)" in page.text
     assert "/signup" not in page.text
-    http.cookies.set("session", koridor.session_interface.get_signing_serializer(koridor).dumps({"csrf": "t"}))
+    http.cookies.set("session", sessions.save_web(koridor.extensions["koridor"], None, {"csrf": "t"}))
     refused = http.post(f"{oidc_harness.base}/login", data={"csrf_token": "t", "login": "investor",
                                                             "password": "secret-pass"})
     assert refused.status_code == 403 and "Вход по паролю отключён" in refused.text

@@ -1,9 +1,10 @@
 """Auth, classifier, deadline preview, green corridor, process models, OpenAPI."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from services import sessions
 from services.analyst import green_corridor as green_corridor_service
 from services.analyst import process_models
 from services.appeals import intake
@@ -27,8 +28,17 @@ def token(body: dict):
     """Sign in: login and password to a bearer token."""
     if not ctx().settings.password_login:  # KORIDOR_PASSWORD_LOGIN=0: sign-in through the providers only
         raise NotPermitted("Вход по паролю отключён в этой установке")
-    value, user = issue_token(ctx(), body["login"], body["password"])
+    value, user = issue_token(ctx(), body["login"], body["password"], request.remote_addr or "?")
     return jsonify(out(TokenResponse).dump({"token": value, "user": user}))
+
+
+@bp.delete("/auth/token")
+@login_required
+@returns(None, 204)
+def revoke_token():
+    """Sign out: the presented token stops working at once (then 401)."""
+    sessions.revoke_token(ctx(), g.token)
+    return "", 204
 
 
 @bp.get("/classifier")

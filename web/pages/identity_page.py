@@ -15,6 +15,7 @@ from services.people.directory import actor_for
 
 from .. import oidc
 from ..errors import status_of
+from ..safe_next import safe_next
 from . import bp
 from .session import csrf_token, ctx, home_for
 
@@ -43,17 +44,12 @@ def _refused(provider: Provider, message: str, status: int):
     return render_template("pages/identity/refused.html", provider=provider, message=message), status
 
 
-def _safe_next(target: str | None) -> str:
-    target = target or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
-
-
 @bp.get("/login/oidc/<name>")
 def oidc_begin(name: str):
     """The button: off to the provider (a provider that does not answer gets a page, not an error)."""
     provider = _provider(name)
     redirect_uri = ctx().settings.public_url.rstrip("/") + url_for("pages.oidc_callback", name=name)
-    session["oidc_next"] = _safe_next(request.args.get("next"))
+    session["oidc_next"] = safe_next(request.args.get("next"))
     try:
         return oidc.begin(provider, redirect_uri)
     except oidc.ProviderUnavailable as err:

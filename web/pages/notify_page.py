@@ -8,6 +8,7 @@ from services.errors import ValidationFailed
 from services.notify import notifications, preferences
 from services.work import absences
 
+from ..safe_next import safe_next
 from ..schemas_admin import ABSENCE
 from ..validation import checked
 from . import bp
@@ -36,10 +37,7 @@ def notifications_page():
 @handle_errors
 def notification_read(notification_id: int):
     notifications.mark_read(ctx(), actor(), notification_id)
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("pages.notifications_page"))
+    return redirect(safe_next(request.form.get("next")) or url_for("pages.notifications_page"))
 
 
 @bp.post("/notifications/read-all")

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -13,15 +10,14 @@ from flask_babel import gettext as _
 
 from services.context import Actor, Context
 from services.errors import TYPED
-from services.people.directory import AuthenticationFailed, actor_for, issue_token
+from services.people.directory import AuthenticationFailed, actor_for
 from services.reports.appeals import may_read_reports
+from services.sessions import TooManyAttempts, sign_in
 
 from ..errors import status_of
+from ..safe_next import safe_next
 from . import bp
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 600
-_failures_lock = threading.Lock()
 STAFF_HOME = "pages.inbox"
 
 
@@ -72,7 +68,7 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if g.get("actor") is None:
-            return redirect(url_for("pages.login", next=request.full_path))
+            return redirect(url_for("pages.login", next=safe_next(request.full_path) or None))
         return view(*args, **kwargs)
 
     return wrapper
@@ -90,28 +86,6 @@ def handle_errors(view):
                                    errors=err.errors), status_of(err)
 
     return wrapper
-
-
-def _failures() -> dict[str, deque]:
-    """Failed sign-ins per address, kept per app (one process; enough to slow a password guesser)."""
-    return current_app.extensions.setdefault("koridor_login_failures", defaultdict(deque))
-
-
-def _throttled(address: str) -> int:
-    """Seconds to wait when this address failed too often recently (0 = go ahead)."""
-    now = time.monotonic()
-    with _failures_lock:
-        attempts = _failures()[address]
-        while attempts and now - attempts[0] > WINDOW_SECONDS:
-            attempts.popleft()
-        if len(attempts) < MAX_FAILURES:
-            return 0
-        return int(min(WINDOW_SECONDS, 2 ** (len(attempts) - MAX_FAILURES) * 15 - (now - attempts[-1]))) or 0
-
-
-def _record_failure(address: str) -> None:
-    with _failures_lock:
-        _failures()[address].append(time.monotonic())
 
 
 def home_for(user: Actor) -> str:
@@ -139,27 +113,23 @@ def login():
         error = _("Вход по паролю отключён: войдите через провайдера")
         status = 403
     elif request.method == "POST":
-        address = request.remote_addr or "?"
-        wait = _throttled(address)
-        if wait > 0:
-            error = _("Слишком много неудачных попыток входа. Повторите через %(sec)s с.", sec=wait)
-            status = 429
+        try:
+            user = sign_in(ctx(), request.form.get("login", ""), request.form.get("password", ""),
+                           request.remote_addr or "?")
+        except TooManyAttempts as err:
+            response = current_app.make_response((render_template("pages/login.html", error=err.message), 429))
+            response.headers["Retry-After"] = str(err.retry_after)
+            return response
+        except AuthenticationFailed:
+            error = _("Неверный логин или пароль")
+            status = 401
         else:
-            try:
-                _token, user = issue_token(ctx(), request.form.get("login", ""), request.form.get("password", ""))
-            except AuthenticationFailed:
-                _record_failure(address)
-                error = _("Неверный логин или пароль")
-                status = 401
-            else:
-                session.clear()
-                session["login"] = user["login"]
-                csrf_token()
-                target = request.args.get("next") or ""
-                if not target.startswith("/") or target.startswith("//"):
-                    target = ""
-                with ctx().db.unit_of_work() as uow:
-                    return redirect(target or home_for(actor_for(uow.session, user["login"])))
+            session.clear()
+            session["login"] = user.login
+            csrf_token()
+            target = safe_next(request.args.get("next"))
+            with ctx().db.unit_of_work() as uow:
+                return redirect(target or home_for(actor_for(uow.session, user.login)))
     return render_template("pages/login.html", error=error), status
 
 
@@ -174,12 +144,10 @@ def logout():
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request.args.get("next"), "/"))
     if code in ("ru", "en"):
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
