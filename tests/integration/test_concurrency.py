@@ -63,10 +63,10 @@ def test_a_version_changed_before_the_commit_fails_it_and_writes_nothing(ctx, mo
         events_before = uow.session.scalar(select(func.count()).select_from(HistoryEvent))
     real_view = actions.appeal_view
 
-    def view_after_a_rival_write(ctx_, session, appeal_row, now):  # the rival bumps the version in between
+    def view_after_a_rival_write(ctx_, session, appeal_row, now, *rest):  # the rival bumps the version in between
         session.execute(update(ProcessInstance).where(ProcessInstance.id == appeal_row.instance_id)
                         .values(version=ProcessInstance.version + 1).execution_options(synchronize_session=False))
-        return real_view(ctx_, session, appeal_row, now)
+        return real_view(ctx_, session, appeal_row, now, *rest)
 
     monkeypatch.setattr(actions, "appeal_view", view_after_a_rival_write)
     with pytest.raises(engine_errors.ConcurrentUpdate):
