@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -33,30 +33,6 @@ DMN_DIR = WORKFLOWS / "dmn"
 
 CHANNELS = ("lk", "phone", "email", "meeting", "social", "letter", "portal", "messenger")
 """The ways an appeal reaches the agency (seed 004, «8 каналов поступления»); a pack may accept fewer."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """A period of `days` counted in `counting` days: ``calendar`` or ``working`` (the pack's production
-    calendar). A pack's participants' deadlines (per organisation kind) and extension limits (per appeal
-    type) are terms."""
-
-    days: int
-    counting: str = "working"
-
-    def __post_init__(self) -> None:
-        if isinstance(self.days, bool) or not isinstance(self.days, int) or self.days < 0:
-            raise ValueError(f"term days must be a whole number >= 0, got {self.days!r}")
-        if self.counting not in ("calendar", "working"):
-            raise ValueError(f"term counting must be 'calendar' or 'working', got {self.counting!r}")
-
-    def after(self, day: date, calendar: ProductionCalendar) -> date:
-        """The last day of the term started on `day`: `days` calendar days later, or the `days`-th working
-        day after the first working day from `day` (`day` itself when it is one)."""
-        if self.counting == "calendar":
-            return day + timedelta(days=self.days)
-        start = day if calendar.is_working_day(day) else calendar.next_working_day(day)
-        return calendar.add_working_days(start, self.days)
 
 
 class UnknownPack(KeyError):
@@ -82,9 +58,6 @@ class Pack:
     (``services.subjects.SubjectKind``). ``web`` is the dotted path of the pack's web module,
     whose ``blueprints()`` the app factory registers for the active pack only: importing a pack
     never imports Flask. ``templates`` is the folder of the pack's own page templates.
-    ``participant_terms`` gives, per organisation kind, the term of a participant's part when the
-    agency routes or redirects an appeal there (kinds not listed get no part deadline);
-    ``extension_limits``, per appeal type, how far past its first deadline an extension may go.
     """
 
     code: str
@@ -104,8 +77,6 @@ class Pack:
     web: str | None = None
     templates: Path | None = None
     demo: Callable[..., Any] | None = None
-    participant_terms: Mapping[str, Term] = field(default_factory=dict)
-    extension_limits: Mapping[str, Term] = field(default_factory=dict)
     on_init: Callable[..., Any] | None = None
 
     @property

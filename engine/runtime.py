@@ -31,17 +31,7 @@ from .inbox import Assigned, Opened, live_rows, sync_inbox, sync_timers
 from .lint import LintRules
 from .live import LiveWorkflows
 from .models import ProcessDefinition, ProcessInstance
-from .specs import (
-    SHARED_KEY,
-    ActionSpec,
-    ClockTimeDate,
-    HumanTaskSpec,
-    LoadedSpec,
-    SpecCache,
-    parse_diagram,
-    task_value,
-    to_utc,
-)
+from .specs import SHARED_KEY, ActionSpec, ClockTimeDate, HumanTaskSpec, LoadedSpec, SpecCache, parse_diagram, to_utc
 
 SYSTEM = "system"
 OpenedHook = Callable[[Session, list[Opened], str, datetime], None]
@@ -320,8 +310,9 @@ class ProcessEngine:
             data = task.data
             ready.append(ReadyTask(
                 uuid=str(task.id), bpmn_id=human.bpmn_id, title=human.title, role=human.role,
-                org=task_value(data, human.org_var), assignee=task_value(data, human.assignee_var),
-                due_at=to_utc(task_value(data, human.due_var)),
+                org=data.get(human.org_var) if human.org_var else None,
+                assignee=data.get(human.assignee_var) if human.assignee_var else None,
+                due_at=to_utc(data.get(human.due_var)) if human.due_var else None,
                 actions=human.actions,
             ))
         return ready

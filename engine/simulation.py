@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import state as state_io
 from .expressions import SafeScriptEngine
-from .specs import SHARED_KEY, LoadedSpec, task_value
+from .specs import SHARED_KEY, LoadedSpec
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class _Sim:
             if str(task.id) not in self._seen:
                 self._seen.add(str(task.id))
                 human = self.loaded.human_tasks[task.task_spec.bpmn_id]
-                self.result.tasks.append((human.bpmn_id, task_value(task.data, human.org_var)))
+                self.result.tasks.append((human.bpmn_id, task.data.get(human.org_var) if human.org_var else None))
 
     def ready(self) -> list:
         return self.workflow.get_tasks(state=TaskState.READY, manual=True)

@@ -3,7 +3,7 @@
 Conventions (docs/bpmn-conventions.md):
 - a lane's name is a role code; a user task in that lane is done by that role;
 - user-task properties (spiffworkflow:properties): `title`, `org` / `assignee` /
-  `due` (names of data variables, or `item.key` for a key of a dict variable), and one `action:<name>` per allowed action:
+  `due` (names of data variables), and one `action:<name>` per allowed action:
   `status=<code|$variable>; fields=name*:type, ...; label=...`;
 - any other node may carry `status` (applied when the node completes);
 - service tasks call registered operations (spiffworkflow:serviceTaskOperator).
@@ -240,19 +240,6 @@ class SpecCache:
 
     def __len__(self) -> int:
         return len(self._specs)
-
-
-def task_value(data: dict, name: str | None) -> object:
-    """The value a task property names in the task's data: a variable, or `item.key` for a key of a dict
-    variable (the input item of a multi-instance task: each instance reads its own `part.org`)."""
-    if not name:
-        return None
-    value: object = data
-    for key in name.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
 
 
 def to_utc(value: object) -> datetime | None:

@@ -140,27 +140,6 @@ class AppealRoute(Base):
     routed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AppealPart(Base):
-    """A participant's part of an appeal with its own deadline: the organisation the agency routed or
-    redirected the appeal to (`kind` "execution") or a co-executor asked for its part ("contribution").
-    Open while `closed_at` is empty; `overdue_at` is set once, when its deadline passed and the
-    coordinator was told (docs/moscow.md, «Participants' deadlines»)."""
-
-    __tablename__ = "appeal_parts"
-    __table_args__ = (Index("ix_appeal_parts_org_open", "org_code", "closed_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
-    org_code: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    due: Mapped[date] = mapped_column(Date)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_how: Mapped[str | None] = mapped_column(String(16))
-    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class Comment(Base):
     __tablename__ = "comments"
 

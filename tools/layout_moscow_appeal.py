@@ -1,7 +1,7 @@
 """Layout tables of workflows/bpmn/moscow/appeal.bpmn for tools/bpmn_layout.py (same meaning as there).
 
 Moscow region (seed 004): ЦУР moderation with the three routing algorithms, the first response of a
-complex consultation, the parallel parts of several agencies or municipalities (multi-instance), then the shared
+complex consultation, the sequential parts of several agencies or municipalities, then the shared
 execution sub-process (take, work, extension, control) and the rating."""
 
 POOL_W = 2800
@@ -19,7 +19,8 @@ NODES = {
     "close_without_rating": (2690, 360), "end_auto_closed": (2810, 360),
     # manager lane (y 500..820): first response, the parts of other agencies / municipalities
     "first_response": (580, 580), "timer_first_response": (600, "bottom"),
-    "contribute": (1020, 580), "omsu_part": (1020, 730),  # parallel multi-instance: one task per organisation
+    "contribute": (1020, 580), "gw_contribute": (1160, 580),
+    "omsu_part": (1020, 730), "gw_omsu": (1160, 730),
     # sub-process in no lane, spanning manager (y 500..820) and head (y 820..1080)
     "execution": (1400, 520, 1050, 520), "timer_deadline": (1640, "bottom"),
     "exec_start": (1450, 640), "take": (1560, 640), "gw_take": (1690, 640),
@@ -40,8 +41,10 @@ EDGES = {
     "f_route_several": "VH",
     "f_route_omsu": "VH",
     "f_route_single": [(1430, "gw_route")],
-    "f_parts_done": [(1300, "contribute")],
-    "f_omsu_done": [(1300, "omsu_part")],
+    "f_parts_next": [("gw_contribute", 530), ("contribute", 530)],   # next agency, above
+    "f_omsu_next": [("gw_omsu", 800), ("omsu_part", 800)],           # next municipality, below
+    "f_parts_done": [(1300, "gw_contribute")],
+    "f_omsu_done": [(1300, "gw_omsu")],
     "f_execution_rate": [(2430, "rate")],
     "f_rework": [("gw_rating", 90), (2400, 90)],                      # rework loop, above `rate`
     "f_rework_kb": [("gw_rating", 75), ("moderate", 75)],             # rework of a KB answer: back to the ЦУР

@@ -6,7 +6,6 @@ from marshmallow import EXCLUDE, Schema, fields
 from services.appeals.intake import CHANNELS
 from services.visibility import VISIBILITIES
 
-from .schemas_parts import PartOut
 from .validation import (
     REQUIRED,
     Body,
@@ -143,7 +142,6 @@ class AppealOut(Schema):
     outcome = fields.Str(allow_none=True)
     answer = fields.Nested(AnswerOut, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    parts = fields.List(fields.Nested(PartOut))  # one appeal, staff only
 
 
 class HistoryItemOut(Schema):
@@ -224,8 +222,6 @@ class TaskOut(Schema):
     actions = fields.List(fields.Str())
     appeal = fields.Nested(TaskAppealOut)
     form = fields.Nested(FormOut)
-    part = fields.Nested(PartOut, allow_none=True)  # the open part of the task's organisation on the appeal
-    part_due_at = fields.DateTime(allow_none=True)  # its own deadline (inside the appeal's)
 
 
 class TaskComplete(Schema):

@@ -6,7 +6,7 @@ other packs use them too. This pack adds its classifier, diagrams and the ОКВ
 """
 from __future__ import annotations
 
-from classifiers.packs import BPMN_DIR, CLASSIFIER_DIR, DMN_DIR, Pack, Term
+from classifiers.packs import BPMN_DIR, CLASSIFIER_DIR, DMN_DIR, Pack
 from services.appeals import steps as appeal_steps
 from services.projects import onboarding
 from services.subjects import SubjectKind
@@ -24,10 +24,4 @@ PACK = Pack(
     steps=(*appeal_steps.STEPS, *onboarding.STEPS),
     subjects={"registration": SubjectKind(onboarding.complete, onboarding.apply_run, "registration_id")},
     priority_okved_file=CLASSIFIER_DIR / "leningrad_priority_okved.json",
-    # seed 002, «Главный результат» п. 1: «Сокращение сроков ответа ОИВ, ОМСУ, ресурсоснабжающих организаций
-    # с 30 до 7 рабочих дней»; seed 001, «Участники системы … Федеральные ведомства … предоставляют ответ в
-    # срок до 7 дней» (calendar days, as every term on the seed 001 screens)
-    participant_terms={"oiv": Term(7, "working"), "omsu": Term(7, "working"), "rso": Term(7, "working"),
-                       "federal": Term(7, "calendar")},
-    # no extension limit: seeds 000-002 give none, the head decides each request
 )

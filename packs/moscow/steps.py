@@ -2,9 +2,8 @@
 shared appeal steps (services/appeals/steps.py):
 
 - the ЦУР moderator picks one of the three typical algorithms (`route`): `single` (one agency),
-  `several` (the other agencies each give their part at the same time, each by its own deadline, then
-  the lead agency consolidates them into the answer) or `omsu` (municipalities give their position
-  first, in parallel too); `co_orgs` lists those others;
+  `several` (other agencies each give their part first, one after another, then the lead agency
+  answers) or `omsu` (municipalities give their position first); `co_orgs` lists those others;
 - a simple consultation may be answered at once from the knowledge base (`kb_answer`);
 - a complex consultation's executor gives a first response (`first_response` → `respond`);
 - each participating agency or municipality hands in its part (`contribution` → `part`).
@@ -19,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from packs.moscow import knowledge
-from services.appeals import parts
 from services.appeals import steps as base
 from services.context import Context
 from services.errors import ValidationFailed
@@ -31,23 +29,9 @@ from services.visibility import INTERNAL
 ROUTES = ("single", "several", "omsu")
 
 
-def _participant_problem(org: Organisation | None, code: str, lead: str, route: str) -> str | None:
-    if org is None:
-        return f"нет организации '{code}'"
-    if code == lead:
-        return f"'{code}' — ведущий исполнитель"
-    if route == "omsu" and org.kind != "omsu":
-        return f"'{code}' не ОМСУ"
-    if route == "several" and (org.kind not in EXECUTOR_KINDS or org.kind == "omsu"):
-        return f"'{code}' не ведомство"
-    return None
-
-
-def route_parts(ctx: Context, session: Session, appeal: Appeal, lead: str, fields: dict[str, Any],
+def route_parts(session: Session, appeal: Appeal, lead: str, fields: dict[str, Any],
                 now: datetime) -> dict[str, Any]:
-    """Check the algorithm and the participating organisations; open each one's part with its own deadline
-    (services/appeals/parts.py) and give the diagram's multi-instance task the list (`part_list`: one
-    `{org, due_at}` per organisation, each instance reads its own)."""
+    """Check the algorithm and the participating organisations; the process data of the parts queue."""
     route = fields.get("route") or "single"
     if route not in ROUTES:
         raise ValidationFailed("Неизвестный алгоритм отработки", {"route": [f"одно из: {', '.join(ROUTES)}"]})
@@ -56,20 +40,34 @@ def route_parts(ctx: Context, session: Session, appeal: Appeal, lead: str, field
         if codes:
             raise ValidationFailed("Для одного ведомства соисполнители не указываются",
                                    {"co_orgs": ["оставьте пустым или выберите другой алгоритм"]})
-        return {"route": route, "part_list": []}
+        return {"route": route, "part_orgs": [], "part_org": None, "parts_left": 0}
     if not codes:
         raise ValidationFailed("Укажите участников", {"co_orgs": ["хотя бы одна организация"]})
     orgs = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(codes)))}
-    errors = [problem for code in codes if (problem := _participant_problem(orgs.get(code), code, lead, route))]
+    errors = []
+    for code in codes:
+        org = orgs.get(code)
+        if org is None:
+            errors.append(f"нет организации '{code}'")
+        elif code == lead:
+            errors.append(f"'{code}' — ведущий исполнитель")
+        elif route == "omsu" and org.kind != "omsu":
+            errors.append(f"'{code}' не ОМСУ")
+        elif route == "several" and (org.kind not in EXECUTOR_KINDS or org.kind == "omsu"):
+            errors.append(f"'{code}' не ведомство")
     if errors:
         raise ValidationFailed("Проверьте участников", {"co_orgs": errors})
-    part_list = []
     for code in codes:
         base.route(session, appeal, code, now)
-        opened = parts.open_part(ctx, session, appeal, orgs[code], parts.CONTRIBUTION, now)
-        due_at = opened.due_at if opened is not None else appeal.deadline_at
-        part_list.append({"org": code, "due_at": due_at.isoformat()})
-    return {"route": route, "part_list": part_list}
+    return {"route": route, "part_orgs": codes, "part_org": codes[0], "parts_left": len(codes)}
+
+
+def next_part(ctx: Context, session: Session, appeal: Appeal, org_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """After `org_code` handed in its part: the next participant (sequential), how many are left."""
+    orgs = list(ctx.engine.data(session, appeal.instance_id).get("part_orgs") or [])
+    rest = orgs[orgs.index(org_code) + 1:] if org_code in orgs else []
+    return ({"part_org": rest[0] if rest else None, "parts_left": len(rest)},
+            {"part_org": org_code, "parts_left": len(rest)})
 
 
 def kb_answer(c: StepCall) -> None:
@@ -96,19 +94,18 @@ def accept(c: StepCall) -> None:
     """The shared accept, then the chosen algorithm's queue of parts (no `route`: one agency)."""
     base.accept(c)
     if "route" in c.fields or "co_orgs" in c.fields:
-        c.extra.update(route_parts(c.ctx, c.session, c.subject, c.subject.executor_org, c.fields, c.now))
-        if c.extra["part_list"]:  # the lead agency consolidates the parts: its own part lasts as the appeal
-            parts.end_with_appeal(c.session, c.subject, c.subject.executor_org, parts.EXECUTION)
+        c.extra.update(route_parts(c.session, c.subject, c.subject.executor_org, c.fields, c.now))
 
 
 def part(c: StepCall) -> None:
-    """An agency or municipality handed in its part: that part closes (the others go on in parallel)."""
-    closed = parts.close_parts(c.session, c.subject, c.task_org, "part", c.now, parts.CONTRIBUTION)
-    c.history.update(part_org=c.task_org, late=any(parts.is_late(p, c.now) for p in closed))
+    """An agency or municipality handed in its part: the next participant, how many are left."""
+    extra, history = next_part(c.ctx, c.session, c.subject, c.task_org)
+    c.extra.update(extra)
+    c.history.update(history)
 
 
 ROUTE_CHOICES = (Choice("single", "Одно ведомство", "One agency"),
-                 Choice("several", "Несколько ведомств", "Several agencies"),
+                 Choice("several", "Несколько ведомств по очереди", "Several agencies in turn"),
                  Choice("omsu", "С позицией ОМСУ", "With the municipalities' position"))
 ACCEPT = Action("accept", "Принять и направить по алгоритму", "Accept and route by an algorithm",
                 (base.EXECUTOR, Field("route", "text", False, "Алгоритм отработки", "Routing algorithm",

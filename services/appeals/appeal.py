@@ -9,7 +9,6 @@ from sqlalchemy import Select, exists, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.history import append_event, events_for, lock_chain
-from services.appeals.parts import parts_of
 from services.context import Actor, Context
 from services.errors import NotFound, NotPermitted, ValidationFailed
 from services.models import Appeal, AppealRoute, Comment, Organisation, User
@@ -168,13 +167,8 @@ def list_appeals(ctx: Context, actor: Actor, as_role: str | None = None, status:
 
 
 def get_appeal(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]:
-    """One appeal; staff also see the participants' parts with their own deadlines (`parts`)."""
     with ctx.db.reading() as uow:
-        now = ctx.clock()
-        view = appeal_view(ctx, uow.session, load_visible(uow.session, actor, appeal_id), now, actor)
-        if not set(actor.roles) <= {"investor"}:
-            view["parts"] = [_utc(p) for p in parts_of(uow.session, [appeal_id], now)[appeal_id]]
-        return view
+        return appeal_view(ctx, uow.session, load_visible(uow.session, actor, appeal_id), ctx.clock(), actor)
 
 
 def appeal_history(ctx: Context, actor: Actor, appeal_id: int) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import HistoryEvent
-from services.appeals import parts, sla
 from services.appeals.intake import end_of_day
 from services.errors import ValidationFailed
 from services.models import EXECUTOR_KINDS, Appeal, AppealRoute, Organisation, User
@@ -75,7 +74,6 @@ def accept(c: StepCall) -> None:
             c.history[f"{name}_before"] = getattr(appeal, name)
             setattr(appeal, name, fields[name][:500] if name == "subject" else fields[name])
     route(s, appeal, org.code, c.now)
-    parts.open_part(c.ctx, s, appeal, org, parts.EXECUTION, c.now)
     c.extra.update(executor_org=org.code, manager=manager or None, coordinator=appeal.coordinator_login,
                    control_org=control_org(s, org.code, appeal.agency_org))
     notify(s, [manager], "task_assigned", appeal, f"Обращение №{appeal.number} передано вам", c.now, visibility=INTERNAL)
@@ -92,10 +90,8 @@ def redirect(c: StepCall) -> None:
     if org.code == appeal.executor_org:
         raise ValidationFailed("Обращение уже у этой организации", {"org": ["выберите другую организацию"]})
     c.history.update(org_from=appeal.executor_org, org_to=org.code)
-    parts.close_parts(s, appeal, appeal.executor_org, "redirected", c.now, parts.EXECUTION)
     appeal.executor_org, appeal.manager_login = org.code, None
     route(s, appeal, org.code, c.now)
-    parts.open_part(c.ctx, s, appeal, org, parts.EXECUTION, c.now)
     c.extra.update(executor_org=org.code, manager=None, control_org=control_org(s, org.code, appeal.agency_org))
     notify(s, [appeal.coordinator_login], "redirected", appeal,
            f"Обращение №{appeal.number} перенаправлено в {org.name}", c.now, visibility=INTERNAL)
@@ -113,31 +109,9 @@ def extend(c: StepCall) -> None:
     if until <= appeal.deadline:
         raise ValidationFailed("Новый срок должен быть позже текущего",
                                {"until": [f"позже {appeal.deadline.strftime('%d.%m.%Y')}"]})
-    latest = extension_limit(c, appeal)
-    if latest is not None and until > latest:
-        raise ValidationFailed("Перенос срока больше допустимого",
-                               {"until": [f"не позже {latest.strftime('%d.%m.%Y')}: для этого типа обращения срок "
-                                          f"переносится не более чем на {_days(c.ctx.pack.extension_limits[appeal.appeal_type])}"]})
     appeal.extension_until = until
     notify(c.session, [appeal.head_login], "extension_requested", appeal,
            f"Запрошен перенос срока по обращению №{appeal.number}", c.now, visibility=INTERNAL)
-
-
-def extension_limit(c: StepCall, appeal: Appeal) -> date | None:
-    """The latest day an extension may reach: the pack's limit for the appeal type (`Pack.extension_limits`)
-    counted from the appeal's first deadline (before any approved extension); None without a limit."""
-    term = c.ctx.pack.extension_limits.get(appeal.appeal_type)
-    if term is None:
-        return None
-    approved = (data["deadline_from"] for data in c.session.scalars(select(HistoryEvent.data).where(
-        HistoryEvent.subject_type == "appeal", HistoryEvent.subject_id == appeal.id, HistoryEvent.action == "approve")
-        .order_by(HistoryEvent.id)) if data and data.get("deadline_from"))
-    base = date.fromisoformat(next(approved, appeal.deadline.isoformat()))
-    return term.after(base, sla.calendar_for(c.ctx, c.session))
-
-
-def _days(term) -> str:
-    return f"{term.days} {'рабочих' if term.counting == 'working' else 'календарных'} дн."
 
 
 def approve_extension(c: StepCall) -> None:
@@ -156,7 +130,6 @@ def deny(c: StepCall) -> None:
 
 def answer(c: StepCall) -> None:
     c.subject.answer_text, c.subject.outcome = c.fields["text"], c.fields["outcome"]
-    parts.close_parts(c.session, c.subject, c.task_org, "answered", c.now, parts.EXECUTION)
     c.extra["outcome"] = c.fields["outcome"]
 
 

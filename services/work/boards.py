@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.models import HistoryEvent
-from services.appeals import parts
 from services.appeals.appeal import appeal_history, get_appeal, list_appeals, list_comments
 from services.appeals.attachments import list_attachments
 from services.context import Actor, Context
@@ -47,18 +46,15 @@ def _duration(since: datetime | None, now: datetime) -> dict[str, int] | None:
 
 def coordinator_board(ctx: Context, actor: Actor, include_closed: bool = False) -> dict[str, Any]:
     """The appeals the actor coordinates that sit in another organisation: where each one is, its status,
-    since when it is there (the last acceptance or redirect), its deadline, the participants' parts with
-    their own deadlines (`parts`; `parts_overdue` names the late ones); overdue (the appeal or a part) first."""
+    since when it is there (the last acceptance or redirect), its deadline; overdue first."""
     now = ctx.clock()
     rows = [a for a in list_appeals(ctx, actor, as_role="coordinator", limit=1000)
             if a["executor_org"] and a["executor_org"] != actor.org_code and (include_closed or not a["closed_at"])]
     ids = [a["id"] for a in rows]
     last_hop: dict[int, dict[str, Any]] = {}
     hops: dict[int, int] = {}
-    by_appeal: dict[int, list[dict[str, Any]]] = {}
     if ids:
         with ctx.db.reading() as uow:
-            by_appeal = parts.parts_of(uow.session, ids, now)
             events = uow.session.scalars(select(HistoryEvent).where(
                 HistoryEvent.subject_type == "appeal", HistoryEvent.subject_id.in_(ids),
                 HistoryEvent.action.in_(HOP_ACTIONS)).order_by(HistoryEvent.id))
@@ -73,11 +69,8 @@ def coordinator_board(ctx: Context, actor: Actor, include_closed: bool = False) 
         appeal["since_by"] = hop["actor"] if hop else None
         appeal["there_for"] = _duration(appeal["since"], now)
         appeal["redirects"] = max(0, hops.get(appeal["id"], 0) - 1)
-        appeal["parts"] = by_appeal.get(appeal["id"], [])
-        appeal["parts_overdue"] = [p["org"] for p in appeal["parts"] if p["overdue"]]
-    rows.sort(key=lambda a: (not (a["overdue"] or a["parts_overdue"]), a["deadline_at"], a["id"]))
-    codes = sorted({p["org"] for a in rows for p in a["parts"]})
-    return {"items": rows, "now": now, "orgs": org_names(ctx, codes) if codes else {}}
+    rows.sort(key=lambda a: (not a["overdue"], a["deadline_at"], a["id"]))
+    return {"items": rows, "now": now}
 
 
 def _names(ctx: Context, logins: set[str]) -> dict[str, str]:
@@ -110,7 +103,6 @@ def appeal_case(ctx: Context, actor: Actor, appeal_id: int) -> dict[str, Any]:
     files = list_attachments(ctx, actor, appeal_id)
     trail = redirect_trail(history)
     codes = {c for hop in trail for c in (hop["org_from"], hop["org_to"]) if c}
-    codes |= {p["org"] for p in appeal.get("parts") or []}
     codes |= {c for e in history for k in ("executor_org", "org", "org_from", "org_to")
               if isinstance(c := (e["data"] or {}).get(k), str)}
     logins = {e["actor"] for e in history} | {c["author"] for c in comments} | {f["uploaded_by"] for f in files}

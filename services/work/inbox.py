@@ -7,7 +7,6 @@ from sqlalchemy import and_, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import InboxTask
-from services.appeals import parts
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.errors import InvalidTransition, NotFound, NotPermitted
@@ -45,11 +44,9 @@ def list_tasks(ctx: Context, actor: Actor, state: str = "open", limit: int = 200
             mine = _mine(actor, limit)
             query = query.join(mine, mine.c.id == InboxTask.id)
         query = query.order_by(*_ORDER).limit(limit)
-        rows = list(s.execute(query))
-        open_parts = parts.open_parts_by_org(s, sorted({a.id for _t, a in rows if a is not None}), ctx.clock())
         items = []
-        for task, appeal in rows:
-            item = task_item(ctx, task, appeal, open_parts)
+        for task, appeal in s.execute(query):
+            item = task_item(ctx, task, appeal)
             form = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
             item["step"] = form.step
             if task.state == "open":
@@ -58,17 +55,12 @@ def list_tasks(ctx: Context, actor: Actor, state: str = "open", limit: int = 200
         return items
 
 
-def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None,
-              open_parts: dict[tuple[int, str], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """An inbox row as the API lists it; `part`: the open part of the task's organisation on the appeal
-    (its own deadline), else None."""
-    part = (open_parts or {}).get((appeal.id, task.org_code or "")) if appeal is not None else None
+def task_item(ctx: Context, task: InboxTask, appeal: Appeal | None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": task.id, "name": task.bpmn_id, "title": task.title, "role": task.role,
         "org": task.org_code, "assignee": task.assignee, "due_at": task.due_at, "state": task.state,
         "created_at": task.created_at, "actions": [], "appeal_id": None, "project_id": None,
         "on_behalf_of": task.delegated_from, "subject_type": task.subject_type,
-        "part": part, "part_due_at": part["due_at"] if part else None,
     }
     if task.subject_type == "appeal":
         item["appeal_id"] = task.subject_id
@@ -111,8 +103,7 @@ def task_detail(ctx: Context, actor: Actor, task_id: int) -> dict[str, Any]:
         else:
             task = locate_task(s, actor, task_id)
         appeal = s.get(Appeal, task.subject_id) if task.subject_type == "appeal" else None
-        open_parts = parts.open_parts_by_org(s, [appeal.id], ctx.clock()) if appeal is not None else {}
-        item = task_item(ctx, task, appeal, open_parts)
+        item = task_item(ctx, task, appeal)
         spec = ctx.engine.task_form(s, task.instance_id, task.bpmn_id)
         item["step"] = spec.step
         item["actions"] = list(spec.actions) if task.state == "open" else []

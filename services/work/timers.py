@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from engine.inbox import LIVE
 from engine.models import Incident, ProcessInstance, Timer
-from services.appeals import parts, sla
+from services.appeals import sla
 from services.appeals.effects import apply_run
 from services.context import Context
 from services.subjects import apply_other
@@ -66,7 +66,6 @@ HANDLERS: dict[str, Handler] = {
     "bpmn": _fire_bpmn,
     "overdue": _fire_overdue,
     "sla_warning": lambda ctx, s, instance_id, _key, now: sla.fire_warning(ctx, s, instance_id, now),
-    parts.TIMER_KIND: parts.fire_due,
 }
 
 # kind -> (the single handler it stands for, handler of a chunk's timers of that kind by instance id): the
