@@ -10,7 +10,7 @@ import engine.db
 
 
 revision = '0016'
-down_revision = '0022'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
