@@ -96,25 +96,24 @@ def test_every_shipped_diagram_saved_by_bpmn_js_after_moving_its_tasks_deploys(b
     page = browser.new_page()
     page.set_content('<div id="c" style="width:1600px;height:900px"></div>')
     page.add_script_tag(path=str(BUNDLE))
-    for path, pack in [(path, pack)]:
-        xml = path.read_text(encoding="utf-8")
-        saved = page.evaluate("""async (xml) => {
-          const K = window.KoridorModeler;
-          const m = new K.BpmnModeler({container: '#c', moddleExtensions: K.moddleExtensions});
-          await m.importXML(xml);
-          const tasks = m.get('elementRegistry').filter(e => e.type === 'bpmn:UserTask');
-          for (const t of tasks) m.get('modeling').moveElements([t], {x: 8, y: 0});
-          const {xml: out} = await m.saveXML({format: true});
-          m.destroy();
-          return out;
-        }""", xml)
-        with ctx.db.unit_of_work() as uow:
-            rules = lint_rules(ctx, uow.session)
-        registry = StepRegistry(pack.steps)
-        rules = replace(rules, process_ids=rules.process_ids | frozenset(pack.process_ids),
-                        statuses=rules.statuses | frozenset(pack.statuses),
-                        task_check=lambda task, registry=registry: check_task(registry, task))
-        before = parse_diagram(xml.encode(), path.name, rules)
-        after = parse_diagram(saved.encode(), path.name, rules)
-        assert {t: s.role for t, s in after.human_tasks.items()} == {t: s.role for t, s in before.human_tasks.items()}
+    xml = path.read_text(encoding="utf-8")
+    saved = page.evaluate("""async (xml) => {
+      const K = window.KoridorModeler;
+      const m = new K.BpmnModeler({container: '#c', moddleExtensions: K.moddleExtensions});
+      await m.importXML(xml);
+      const tasks = m.get('elementRegistry').filter(e => e.type === 'bpmn:UserTask');
+      for (const t of tasks) m.get('modeling').moveElements([t], {x: 8, y: 0});
+      const {xml: out} = await m.saveXML({format: true});
+      m.destroy();
+      return out;
+    }""", xml)
+    with ctx.db.unit_of_work() as uow:
+        rules = lint_rules(ctx, uow.session)
+    registry = StepRegistry(pack.steps)
+    rules = replace(rules, process_ids=rules.process_ids | frozenset(pack.process_ids),
+                    statuses=rules.statuses | frozenset(pack.statuses),
+                    task_check=lambda task, registry=registry: check_task(registry, task))
+    before = parse_diagram(xml.encode(), path.name, rules)
+    after = parse_diagram(saved.encode(), path.name, rules)
+    assert {t: s.role for t, s in after.human_tasks.items()} == {t: s.role for t, s in before.human_tasks.items()}
     page.close()
