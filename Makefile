@@ -18,7 +18,15 @@ $(OIDC_PROVIDER): tests/oidc/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the OpenID Connect sign-in tests will be skipped"; fi
 
-install: $(BIN)/koridor $(OIDC_PROVIDER)
+# the modeler page's bpmn-js / dmn-js bundle (web/frontend, npm + esbuild) into web/static/modeler/
+# (generated, git-ignored); without npm the page says the modeler is not installed
+MODELER_BUNDLE := web/static/modeler/modeler.js
+$(MODELER_BUNDLE): web/frontend/package-lock.json $(wildcard web/frontend/src/*) web/frontend/build.mjs
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix web/frontend --no-audit --no-fund --loglevel=error \
+		&& npm run --prefix web/frontend --silent build; \
+	else echo "npm not found: the modeler page (/analyst/modeler) will say it is not installed"; fi
+
+install: $(BIN)/koridor $(OIDC_PROVIDER) $(MODELER_BUNDLE)
 
 ## make demo: venv + install + SQLite database + Leningrad pack + demo data, serve on :8000
 demo: install

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.diff import diff_definitions
-from engine.dmn import DmnRules, deploy_dmn, is_dmn
+from engine.dmn import DmnRules, deploy_dmn, is_dmn, parse_dmn
 from engine.lint import LintRules
 from engine.migration import MigrationReport, migrate_instances
 from engine.models import ProcessDefinition
+from engine.specs import parse_diagram
 from services.appeals.appeal import STATUS_RU
 from services.context import Actor, Context
 from services.errors import NotFound, NotPermitted, ValidationFailed
@@ -49,6 +50,17 @@ def list_steps(ctx: Context, actor: Actor | None, lang: str = "ru") -> list[dict
     """The active pack's step registry as data, for the modeler (analysts and admins)."""
     _require(actor, *ANALYSTS)
     return steps_view(ctx.steps, lang)
+
+
+def lint_diagram(ctx: Context, actor: Actor | None, xml: bytes) -> dict[str, Any]:
+    """Check a diagram as a deploy would, storing nothing: {"ok": True} or DiagramRejected (422)."""
+    _require(actor, *ANALYSTS)
+    with ctx.db.unit_of_work() as uow:
+        if is_dmn(xml):
+            parse_dmn(xml, rules=DmnRules(DECISION_MODELS))
+        else:
+            parse_diagram(xml, "diagram.bpmn", lint_rules(ctx, uow.session))
+    return {"ok": True, "message": "Проверка пройдена: диаграмму можно развернуть"}
 
 
 def list_process_models(ctx: Context) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
                identity_page,
                intake_page,
                labels,
+               modeler_page,
                notify_page,
                projects_page,
                registration_page,
