@@ -109,7 +109,7 @@ def authenticate(ctx: Context, token: str) -> Actor:
     """The actor of a live bearer token."""
     from .people.directory import actor_for
 
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:  # every request passes here: no write lock on SQLite
         row = _live(uow.session, API, token, _wall())
         if row is None or row.login is None:
             raise AuthenticationFailed("Недействительный, отозванный или просроченный токен")
@@ -128,7 +128,7 @@ def revoke_token(ctx: Context, token: str) -> None:
 
 def load_web(ctx: Context, sid: str) -> dict | None:
     """The values of a live browser session, or None (unknown, ended or expired)."""
-    with ctx.db.unit_of_work() as uow:
+    with ctx.db.reading() as uow:
         row = _live(uow.session, WEB, sid, _wall())
         return dict(row.data) if row is not None else None
 

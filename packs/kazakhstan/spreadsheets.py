@@ -19,35 +19,31 @@ MONITORING_COLUMNS = [("region", "Регион", 34), ("projects", "Проект
                       ("rating_points", "Баллы рейтинга", 10), ("rating_rank", "Место в рейтинге", 10)]
 
 
-def region_rating_xlsx(report: dict[str, Any], tz) -> bytes:
-    """Seed 003 item 62 as a sheet: the date on top, one row per region in rank order."""
+def _sheet(name: str, report: dict[str, Any], head: list[list], date_cells: tuple[str, ...], columns, tz) -> bytes:
+    """A one-sheet report: the title, `head` rows, the export date, a blank row, then the table."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Рейтинг регионов"
+    ws.title = name
     ws.append([report["title"]])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["На дату:", report["at"]])
+    for row in head:
+        ws.append(row)
     ws.append(["Дата выгрузки:", report["exported_at"].astimezone(tz).date()])
-    for cell in (ws["B2"], ws["B3"]):
-        cell.number_format = "DD.MM.YYYY"
+    for cell in date_cells:
+        ws[cell].number_format = "DD.MM.YYYY"
     ws.append([])
-    spreadsheets.table(ws, RATING_COLUMNS, report["items"])
+    spreadsheets.table(ws, columns, report["items"])
     return spreadsheets.save(wb)
+
+
+def region_rating_xlsx(report: dict[str, Any], tz) -> bytes:
+    """Seed 003 item 62 as a sheet: the date on top, one row per region in rank order."""
+    return _sheet("Рейтинг регионов", report, [["На дату:", report["at"]]], ("B2", "B3"), RATING_COLUMNS, tz)
 
 
 def monitoring_xlsx(report: dict[str, Any], tz) -> bytes:
     """The quarterly monitoring report: the quarter and the reporting days on top, regions below."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Мониторинг"
-    ws.append([report["title"]])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["Период:", report["from"], report["to"]])
-    ws.append(["Отчёты регионов — не позднее:", report["due"]["regional_reports"]])
-    ws.append(["Сводный отчёт — не позднее:", report["due"]["consolidated_report"]])
-    ws.append(["Дата выгрузки:", report["exported_at"].astimezone(tz).date()])
-    for cell in (ws["B2"], ws["C2"], ws["B3"], ws["B4"], ws["B5"]):
-        cell.number_format = "DD.MM.YYYY"
-    ws.append([])
-    spreadsheets.table(ws, MONITORING_COLUMNS, report["items"])
-    return spreadsheets.save(wb)
+    head = [["Период:", report["from"], report["to"]],
+            ["Отчёты регионов — не позднее:", report["due"]["regional_reports"]],
+            ["Сводный отчёт — не позднее:", report["due"]["consolidated_report"]]]
+    return _sheet("Мониторинг", report, head, ("B2", "C2", "B3", "B4", "B5"), MONITORING_COLUMNS, tz)
